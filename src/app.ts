@@ -1,0 +1,157 @@
+// The composition root: builds the services, mounts the middleware, the routers and the
+// provider, in order. Nothing else wires routers.
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { KoaContextWithOIDC } from 'oidc-provider';
+import type { Config } from './config.ts';
+import type { Db } from './db/db.ts';
+import { migrate } from './db/migrate.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { createSealedBox, type SealedBox } from './crypto/sealed-box.ts';
+import { ensureKeys } from './oidc/keys.ts';
+import { createClientRegistry, type ClientRegistry } from './oidc/clients.ts';
+import { createAdapterFactory, purgeExpired } from './oidc/adapter.ts';
+import { createProvider } from './oidc/provider.ts';
+import { createProviderHolder, type ProviderHolder } from './oidc/provider-holder.ts';
+import { createAccountDirectory, type AccountDirectory } from './authn/accounts.ts';
+import { createPasswordHasher, createDummyHash, type PasswordHasher } from './authn/passwords.ts';
+import { createThrottle, type Throttle } from './authn/throttle.ts';
+import { createLogger } from './log.ts';
+import type { AppContext, AppState } from './web/context.ts';
+import { createMetrics, type Metrics } from './web/metrics.ts';
+import { securityHeaders } from './web/security-headers.ts';
+import { requestContext } from './web/request-context.ts';
+import { errorHandler } from './web/error-handler.ts';
+import { locale } from './web/locale.ts';
+import { serveStatic } from './web/static.ts';
+import { createSecretEndpointLimiter } from './web/secret-endpoints.ts';
+import { createHealthRouter } from './web/health.ts';
+import { createInteractionRouter } from './web/interaction/router.ts';
+import { createCsrf } from './web/csrf.ts';
+import { renderPage } from './web/render.ts';
+import { translate } from './web/i18n.ts';
+
+export interface Services {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  box: SealedBox;
+  log: Logger;
+  metrics: Metrics;
+  clients: ClientRegistry;
+  accounts: AccountDirectory;
+  hasher: PasswordHasher;
+  throttle: Throttle;
+  provider: ProviderHolder;
+}
+
+export interface HawiyaApp {
+  app: Koa<AppState>;
+  services: Services;
+  // Marks the node as draining: /readyz answers 503 so a load balancer stops sending.
+  drain(): void;
+  // Stops the background jobs; the caller closes the database.
+  close(): void;
+}
+
+// The provider's pages go through our views; ctx is our Koa context (the provider is
+// mounted inside our app), so it carries our state.
+function providerPages() {
+  return {
+    error(raw: KoaContextWithOIDC, out: { error: string }) {
+      const page = raw as unknown as AppContext;
+      const message = translate(page.state.locale, 'errors.oauth');
+      renderPage(page, 'errors/error', { message, requestId: page.state.requestId, detail: out.error });
+    },
+    logout(raw: KoaContextWithOIDC, form: string) {
+      const page = raw as unknown as AppContext;
+      const target = raw.oidc.params?.post_logout_redirect_uri;
+      if (typeof target === 'string') page.state.formActions.push(new URL(target).origin);
+      renderPage(page, 'interaction/logout', { form, clientName: raw.oidc.client?.clientName ?? raw.oidc.client?.clientId });
+    },
+    loggedOut(raw: KoaContextWithOIDC) {
+      renderPage(raw as unknown as AppContext, 'interaction/logged-out');
+    },
+  };
+}
+
+export async function createApp(options: { config: Config; db: Db; kek: Buffer; clock?: Clock; log?: Logger }): Promise<HawiyaApp> {
+  const { config, db } = options;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? createLogger(config.logLevel);
+  await migrate(db);
+  const box = createSealedBox(options.kek);
+  await ensureKeys({ db, box, clock }, config.keys.signingAlgorithms);
+
+  const metrics = createMetrics();
+  const clients = createClientRegistry({ db, box, clock });
+  const accounts = createAccountDirectory({ db, clock });
+  const hasher = createPasswordHasher(config.argon2);
+  const throttle = createThrottle({ db, clock });
+  const adapter = createAdapterFactory({ db, clock, clients });
+  const pages = providerPages();
+  const onError = (err: unknown) => log.error({ err }, 'background job failed');
+
+  const app = new Koa<AppState>();
+  app.proxy = config.trustProxy;
+  app.silent = true;
+
+  const provider = await createProviderHolder({
+    db, box, clock, onError,
+    reloadSeconds: config.keys.reloadSeconds,
+    build(keySet) {
+      const instance = createProvider({ config, keySet, adapter, accounts, render: pages });
+      instance.on('grant.success', (ctx: KoaContextWithOIDC) => metrics.tokenRequests.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown'), outcome: 'success' }));
+      instance.on('grant.error', (ctx: KoaContextWithOIDC) => metrics.tokenRequests.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown'), outcome: 'error' }));
+      instance.on('server_error', (_ctx: KoaContextWithOIDC, err: Error) => log.error({ err }, 'provider error'));
+      return instance;
+    },
+    // Our context's cookies are what the mounted provider signs and reads.
+    onChange(keySet) {
+      app.keys = keySet.cookieKeys;
+    },
+  });
+  app.keys = provider.keySet().cookieKeys;
+
+  const services: Services = { config, db, clock, box, log, metrics, clients, accounts, hasher, throttle, provider };
+  const csrf = createCsrf(() => provider.keySet().cookieKeys[0]!);
+  const limiter = createSecretEndpointLimiter({ db, clock, throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });
+  let draining = false;
+  const health = createHealthRouter({ db, metrics, draining: () => draining });
+  const interaction = createInteractionRouter({
+    provider: () => provider.current(),
+    csrf,
+    maxBodyBytes: config.http.maxBodyBytes,
+    defaultLocale: config.defaultLocale,
+    signIn: { accounts, hasher, throttle, limits: config.throttle, dummyHash: await createDummyHash(hasher) },
+  });
+
+  app.use(securityHeaders({ hsts: config.issuer.startsWith('https://') }));
+  app.use(requestContext({ log, metrics, trustProxy: config.trustProxy }));
+  app.use(errorHandler());
+  app.use(locale(config.defaultLocale));
+  app.use(serveStatic());
+  app.use(limiter.middleware);
+  app.use(health.routes());
+  app.use(interaction.routes());
+  app.use(interaction.allowedMethods());
+  app.use(provider.middleware());
+
+  const purge = setInterval(() => {
+    Promise.all([purgeExpired(db, clock), throttle.purge()]).catch(onError);
+  }, config.purgeIntervalSeconds * 1000);
+  purge.unref();
+
+  return {
+    app,
+    services,
+    drain() {
+      draining = true;
+    },
+    close() {
+      clearInterval(purge);
+      limiter.stop();
+      provider.stop();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+// Password sign-in: throttled per username and per client address, with one error for an
+// unknown user, a wrong password and a lock, and the same argon2 cost on every path.
+import { AppError } from '../errors.ts';
+import type { AccountDirectory, Account } from './accounts.ts';
+import { normaliseUsername } from './accounts.ts';
+import type { PasswordHasher } from './passwords.ts';
+import type { Throttle, ThrottleLimits } from './throttle.ts';
+
+export interface SignInDeps {
+  accounts: AccountDirectory;
+  hasher: PasswordHasher;
+  throttle: Throttle;
+  limits: { account: ThrottleLimits; ip: ThrottleLimits };
+  dummyHash: string;
+}
+
+export async function signInWithPassword(deps: SignInDeps, input: { username: string; password: string; ip: string }): Promise<Account> {
+  const accountKey = `signin:user:${normaliseUsername(input.username)}`;
+  const ipKey = `signin:ip:${input.ip}`;
+  const locked = await deps.throttle.locked([accountKey, ipKey]);
+  const account = await deps.accounts.findByUsername(input.username);
+  const matches = await deps.hasher.verify(account?.passwordHash ?? deps.dummyHash, input.password);
+  if (!account || !matches) {
+    await deps.throttle.recordFailure(accountKey, deps.limits.account);
+    await deps.throttle.recordFailure(ipKey, deps.limits.ip);
+    throw new AppError('signin_failed');
+  }
+  // A right password during a lock is refused the same way, and not counted.
+  if (locked.length > 0) throw new AppError('signin_failed');
+  await deps.throttle.reset(accountKey);
+  if (deps.hasher.needsRehash(account.passwordHash)) {
+    await deps.accounts.replacePasswordHash(account.id, await deps.hasher.hash(input.password));
+  }
+  return account;
+}

@@ -1,0 +1,127 @@
+// Every setting, with its default, in one zod schema. Loaded from config/default.json,
+// then config/<NODE_ENV>.json, then the environment. An invalid value stops the start
+// with a message naming the key.
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+
+const seconds = z.number().int().positive();
+
+export const configSchema = z.object({
+  env: z.enum(['development', 'test', 'production']).default('production'),
+  issuer: z.url(),
+  port: z.number().int().min(0).max(65535).default(3000),
+  host: z.string().default('127.0.0.1'),
+  trustProxy: z.boolean().default(false),
+  databaseUrl: z.string().optional(),
+  dataDir: z.string().default('./data'),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  http: z.object({
+    maxBodyBytes: z.number().int().positive().default(64 * 1024),
+  }).prefault({}),
+  keys: z.object({
+    // Where the key-encryption key lives when HAWIYA_KEK is not set.
+    kekFile: z.string().default('./keys/kek'),
+    signingAlgorithms: z.array(z.enum(['ES256', 'RS256', 'PS256', 'EdDSA'])).min(1).default(['ES256', 'RS256', 'PS256', 'EdDSA']),
+    // A new key is published this long before it signs, so relying parties that cache
+    // the JWKS see it first.
+    publishBeforeUseSeconds: z.number().int().min(0).default(3600),
+    // How often each node re-reads the key table.
+    reloadSeconds: seconds.default(60),
+  }).prefault({}),
+  ttl: z.object({
+    authorizationCode: seconds.default(60),
+    accessToken: seconds.default(600),
+    idToken: seconds.default(600),
+    refreshToken: seconds.default(14 * 24 * 3600),
+    clientCredentials: seconds.default(600),
+    interaction: seconds.default(1800),
+    session: seconds.default(8 * 3600),
+    grant: seconds.default(14 * 24 * 3600),
+  }).prefault({}),
+  argon2: z.object({
+    // OWASP: argon2id with m=19 MiB, t=2, p=1 is the floor.
+    memoryCost: z.number().int().min(19456).default(19456),
+    timeCost: z.number().int().min(2).default(2),
+    parallelism: z.number().int().min(1).default(1),
+  }).prefault({}),
+  throttle: z.object({
+    account: z.object({ maxFailures: z.number().int().positive().default(5), windowSeconds: seconds.default(900), lockSeconds: seconds.default(900) }).prefault({}),
+    ip: z.object({ maxFailures: z.number().int().positive().default(50), windowSeconds: seconds.default(900), lockSeconds: seconds.default(900) }).prefault({}),
+  }).prefault({}),
+  purgeIntervalSeconds: seconds.default(300),
+  defaultLocale: z.enum(['ar', 'fr', 'en']).default('ar'),
+}).check((ctx) => {
+  const { issuer, env } = ctx.value;
+  if (env !== 'development' && env !== 'test' && !issuer.startsWith('https://')) {
+    ctx.issues.push({ code: 'custom', path: ['issuer'], input: issuer, message: 'must be an https URL unless NODE_ENV=development' });
+  }
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Json = Record<string, unknown>;
+
+function readJson(file: string): Json {
+  if (!existsSync(file)) return {};
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Json;
+  } catch (err) {
+    throw new ConfigError(`${file}: ${(err as Error).message}`);
+  }
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function merge(base: Json, overlay: Json): Json {
+  const out: Json = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    const current = out[key];
+    out[key] = isObject(current) && isObject(value) ? merge(current, value) : value;
+  }
+  return out;
+}
+
+function integer(name: string, value: string): number {
+  if (!/^\d+$/.test(value)) throw new ConfigError(`${name}: expected a whole number, got "${value}"`);
+  return Number(value);
+}
+
+// The environment variables we read, and the keys they set.
+function fromEnvironment(env: NodeJS.ProcessEnv): Json {
+  const out: Json = {};
+  if (env.NODE_ENV) out.env = env.NODE_ENV;
+  if (env.ISSUER) out.issuer = env.ISSUER;
+  if (env.PORT) out.port = integer('PORT', env.PORT);
+  if (env.HOST) out.host = env.HOST;
+  if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL;
+  if (env.DATA_DIR) out.dataDir = env.DATA_DIR;
+  if (env.LOG_LEVEL) out.logLevel = env.LOG_LEVEL;
+  if (env.TRUST_PROXY) out.trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
+  return out;
+}
+
+export function formatIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, options: { dir?: string; overrides?: Json } = {}): Config {
+  const dir = options.dir ?? join(import.meta.dirname, '..', 'config');
+  const environment = env.NODE_ENV ?? 'production';
+  let raw = merge(readJson(join(dir, 'default.json')), readJson(join(dir, `${environment}.json`)));
+  raw = merge(raw, fromEnvironment(env));
+  raw = merge(raw, options.overrides ?? {});
+  if (raw.issuer === undefined) {
+    const port = typeof raw.port === 'number' ? raw.port : 3000;
+    if (environment === 'development' || environment === 'test') raw.issuer = `http://localhost:${port}`;
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatIssues(parsed.error)}`);
+  return parsed.data;
+}

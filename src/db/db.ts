@@ -1,0 +1,119 @@
+// One Db interface over two backends: PostgreSQL through `pg` when a URL is given, and
+// PGlite (the same PostgreSQL compiled to WebAssembly, in process) otherwise.
+import pg from 'pg';
+import { PGlite } from '@electric-sql/pglite';
+
+export type Row = Record<string, unknown>;
+
+export interface QueryResult<T> {
+  rows: T[];
+  rowCount: number;
+}
+
+export interface Queryable {
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
+  // Runs a script of several statements with no parameters (migrations).
+  exec(sql: string): Promise<void>;
+}
+
+export interface Db extends Queryable {
+  readonly backend: 'postgres' | 'pglite';
+  // Runs fn in one transaction: committed when fn resolves, rolled back when it throws.
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// bytea comes back as Buffer from pg and as Uint8Array from PGlite.
+export function toBuffer(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  throw new TypeError('expected a bytea value');
+}
+
+function createPostgresDb(url: string): Db {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  return {
+    backend: 'postgres',
+    async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await pool.query(sql, params as unknown[]);
+      return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      let broken: unknown;
+      try {
+        await client.query('BEGIN');
+        const tx: Queryable = {
+          async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
+            const result = await client.query(sql, params as unknown[]);
+            return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        };
+        const value = await fn(tx);
+        await client.query('COMMIT');
+        return value;
+      } catch (err) {
+        try {
+          await client.query('ROLLBACK');
+        } catch (rollbackError) {
+          broken = rollbackError;
+        }
+        throw err;
+      } finally {
+        client.release(broken instanceof Error ? broken : undefined);
+      }
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async ping() {
+      await pool.query('SELECT 1');
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+function createPgliteDb(dataDir: string | undefined): Db {
+  const lite = new PGlite(dataDir);
+  return {
+    backend: 'pglite',
+    async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
+      const result = await lite.query<T>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
+      return lite.transaction(async (inner) => fn({
+        async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
+          const result = await inner.query<R>(sql, params as unknown[]);
+          return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+        },
+        async exec(sql: string) {
+          await inner.exec(sql);
+        },
+      }));
+    },
+    async exec(sql: string) {
+      await lite.exec(sql);
+    },
+    async ping() {
+      await lite.query('SELECT 1');
+    },
+    async close() {
+      await lite.close();
+    },
+  };
+}
+
+// `memory` keeps a PGlite database in memory (tests); otherwise it lives in dataDir.
+export function createDb(options: { databaseUrl?: string | undefined; dataDir?: string | 'memory' }): Db {
+  if (options.databaseUrl) return createPostgresDb(options.databaseUrl);
+  return createPgliteDb(options.dataDir === 'memory' ? undefined : options.dataDir);
+}

@@ -1,0 +1,40 @@
+// One error type. Its code is also its message key in locales/ (`errors.<code>`), so a
+// mistyped code fails the type check and a missing translation fails the locale test.
+export const errorStatus = {
+  bad_request: 400,
+  invalid_form: 400,
+  csrf_failed: 403,
+  signin_failed: 401,
+  rate_limited: 429,
+  not_found: 404,
+  interaction_expired: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  service_unavailable: 503,
+  internal: 500,
+} as const;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+export class AppError extends Error {
+  override name = 'AppError';
+  readonly code: ErrorCode;
+  readonly status: number;
+  // Field-level problems for forms: field name → message key.
+  readonly fields: Readonly<Record<string, string>>;
+
+  constructor(code: ErrorCode, options: { message?: string; fields?: Record<string, string>; cause?: unknown } = {}) {
+    super(options.message ?? code, { cause: options.cause });
+    this.code = code;
+    this.status = errorStatus[code];
+    this.fields = options.fields ?? {};
+  }
+}
+
+// A lost or refused database connection: the user gets a clean 503, not a crash.
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (
+    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'].includes(code)
+  ) || /Connection terminated|connection (is )?closed|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(String((err as Error | null)?.message ?? ''));
+}

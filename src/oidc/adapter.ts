@@ -1,0 +1,131 @@
+// oidc-provider's storage contract on PostgreSQL: every model in one table (oidc_model),
+// except Client, which reads and writes the client registry.
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Db } from '../db/db.ts';
+import type { Clock } from '../clock.ts';
+import type { ClientRegistry } from './clients.ts';
+
+interface ModelRow {
+  payload: AdapterPayload;
+  [column: string]: unknown;
+}
+
+const epoch = (date: Date) => Math.floor(date.getTime() / 1000);
+
+export interface AdapterDeps {
+  db: Db;
+  clock: Clock;
+  clients: ClientRegistry;
+}
+
+class ModelAdapter implements Adapter {
+  readonly #db: Db;
+  readonly #clock: Clock;
+  readonly #model: string;
+
+  constructor(model: string, deps: AdapterDeps) {
+    this.#model = model;
+    this.#db = deps.db;
+    this.#clock = deps.clock;
+  }
+
+  async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
+    const expiresAt = expiresIn ? new Date(this.#clock.now().getTime() + expiresIn * 1000) : null;
+    await this.#db.query(
+      `INSERT INTO oidc_model (model, id, payload, grant_id, uid, user_code, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (model, id) DO UPDATE SET payload = excluded.payload, grant_id = excluded.grant_id,
+         uid = excluded.uid, user_code = excluded.user_code, expires_at = excluded.expires_at`,
+      [this.#model, id, payload, payload.grantId ?? null, payload.uid ?? null, payload.userCode ?? null, expiresAt],
+    );
+  }
+
+  async #findWhere(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
+    const { rows } = await this.#db.query<ModelRow>(
+      `SELECT payload FROM oidc_model WHERE model = $1 AND ${column} = $2 AND (expires_at IS NULL OR expires_at > $3)`,
+      [this.#model, value, this.#clock.now()],
+    );
+    return rows[0]?.payload;
+  }
+
+  find(id: string) {
+    return this.#findWhere('id', id);
+  }
+
+  findByUid(uid: string) {
+    return this.#findWhere('uid', uid);
+  }
+
+  findByUserCode(userCode: string) {
+    return this.#findWhere('user_code', userCode);
+  }
+
+  async consume(id: string): Promise<void> {
+    const now = this.#clock.now();
+    await this.#db.query(
+      `UPDATE oidc_model SET consumed_at = $3, payload = jsonb_set(payload, '{consumed}', to_jsonb($4::bigint))
+       WHERE model = $1 AND id = $2`,
+      [this.#model, id, now, epoch(now)],
+    );
+  }
+
+  async destroy(id: string): Promise<void> {
+    await this.#db.query('DELETE FROM oidc_model WHERE model = $1 AND id = $2', [this.#model, id]);
+  }
+
+  async revokeByGrantId(grantId: string): Promise<void> {
+    await this.#db.query('DELETE FROM oidc_model WHERE grant_id = $1', [grantId]);
+  }
+}
+
+// Clients live in the registry, so one added on any node is found at once on every node.
+class ClientAdapter implements Adapter {
+  readonly #clients: ClientRegistry;
+
+  constructor(clients: ClientRegistry) {
+    this.#clients = clients;
+  }
+
+  async upsert(id: string, payload: AdapterPayload): Promise<void> {
+    await this.#clients.save({ ...payload, client_id: id });
+  }
+
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    return (await this.#clients.find(id)) ?? undefined;
+  }
+
+  async findByUid(): Promise<undefined> {
+    return undefined;
+  }
+
+  async findByUserCode(): Promise<undefined> {
+    return undefined;
+  }
+
+  async consume(): Promise<void> {}
+
+  async destroy(id: string): Promise<void> {
+    await this.#clients.remove(id);
+  }
+
+  async revokeByGrantId(): Promise<void> {}
+}
+
+export function createAdapterFactory(deps: AdapterDeps): (model: string) => Adapter {
+  return (model) => (model === 'Client' ? new ClientAdapter(deps.clients) : new ModelAdapter(model, deps));
+}
+
+// Expired rows are dead weight: oidc-provider never reads them. Deleted in batches so a
+// large backlog does not hold one long transaction.
+export async function purgeExpired(db: Db, clock: Clock, batch = 5000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const { rowCount } = await db.query(
+      `DELETE FROM oidc_model WHERE (model, id) IN (
+         SELECT model, id FROM oidc_model WHERE expires_at <= $1 LIMIT $2)`,
+      [clock.now(), batch],
+    );
+    total += rowCount;
+    if (rowCount < batch) return total;
+  }
+}

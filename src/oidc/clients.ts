@@ -1,0 +1,69 @@
+// The client registry: relying parties' metadata in the database, secrets sealed.
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../db/db.ts';
+import { toBuffer } from '../db/db.ts';
+import type { SealedBox } from '../crypto/sealed-box.ts';
+import type { Clock } from '../clock.ts';
+
+export type ClientMetadata = Record<string, unknown> & { client_id: string };
+
+interface ClientRow {
+  client_id: string;
+  metadata: Record<string, unknown>;
+  secret_sealed: unknown;
+  [column: string]: unknown;
+}
+
+export interface ClientRegistry {
+  // The metadata oidc-provider needs, secret included.
+  find(clientId: string): Promise<ClientMetadata | null>;
+  save(metadata: ClientMetadata): Promise<void>;
+  remove(clientId: string): Promise<boolean>;
+  // Metadata without secrets, for people to read.
+  list(): Promise<ClientMetadata[]>;
+}
+
+// Methods that authenticate with a shared secret; the others need none.
+const SECRET_METHODS = new Set(['client_secret_basic', 'client_secret_post', 'client_secret_jwt']);
+
+export function needsSecret(metadata: Record<string, unknown>): boolean {
+  const method = metadata.token_endpoint_auth_method ?? 'client_secret_basic';
+  return typeof method === 'string' && SECRET_METHODS.has(method);
+}
+
+export function generateClientSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function createClientRegistry(deps: { db: Db; box: SealedBox; clock: Clock }): ClientRegistry {
+  const { db, box, clock } = deps;
+  const context = (clientId: string) => `client:${clientId}`;
+  return {
+    async find(clientId) {
+      const { rows } = await db.query<ClientRow>('SELECT client_id, metadata, secret_sealed FROM clients WHERE client_id = $1', [clientId]);
+      const row = rows[0];
+      if (!row) return null;
+      const metadata: ClientMetadata = { ...row.metadata, client_id: row.client_id };
+      if (row.secret_sealed != null) metadata.client_secret = box.open(toBuffer(row.secret_sealed), context(row.client_id)).toString();
+      return metadata;
+    },
+    async save(metadata) {
+      const { client_secret: secret, client_id: clientId, ...rest } = metadata;
+      const sealed = typeof secret === 'string' ? box.seal(Buffer.from(secret), context(clientId)) : null;
+      await db.query(
+        `INSERT INTO clients (client_id, metadata, secret_sealed, updated_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (client_id) DO UPDATE SET metadata = excluded.metadata, secret_sealed = excluded.secret_sealed,
+           updated_at = excluded.updated_at`,
+        [clientId, rest, sealed, clock.now()],
+      );
+    },
+    async remove(clientId) {
+      const { rowCount } = await db.query('DELETE FROM clients WHERE client_id = $1', [clientId]);
+      return rowCount > 0;
+    },
+    async list() {
+      const { rows } = await db.query<ClientRow>('SELECT client_id, metadata FROM clients ORDER BY client_id');
+      return rows.map((row) => ({ ...row.metadata, client_id: row.client_id }));
+    },
+  };
+}

@@ -1,0 +1,120 @@
+// oidc-provider's configuration: our policy on top of the library's defaults. The
+// provider holds no state in memory: every model is in the database (adapter.ts), keys
+// are read from the key table, clients from the registry.
+import { Provider, type Configuration, type KoaContextWithOIDC, type ClientMetadata } from 'oidc-provider';
+import type { Config } from '../config.ts';
+import type { AccountDirectory } from '../authn/accounts.ts';
+import type { KeySet } from './keys.ts';
+import type { Adapter } from 'oidc-provider';
+
+export const ACR = {
+  low: 'http://eidas.europa.eu/LoA/low',
+  substantial: 'http://eidas.europa.eu/LoA/substantial',
+  high: 'http://eidas.europa.eu/LoA/high',
+} as const;
+
+export interface ProviderDeps {
+  config: Config;
+  keySet: KeySet;
+  adapter: (model: string) => Adapter;
+  accounts: AccountDirectory;
+  render: {
+    error(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string | undefined }, error: Error): void;
+    logout(ctx: KoaContextWithOIDC, form: string): void;
+    loggedOut(ctx: KoaContextWithOIDC): void;
+  };
+}
+
+// The claims each scope releases. The register issue adds the register's claims.
+const CLAIMS = {
+  openid: ['sub'],
+  profile: ['name', 'given_name', 'family_name', 'birthdate', 'preferred_username', 'locale'],
+  email: ['email', 'email_verified'],
+};
+
+function redirectOrigins(client: { redirectUris?: readonly string[] | undefined }): Set<string> {
+  const origins = new Set<string>();
+  for (const uri of client.redirectUris ?? []) {
+    try {
+      origins.add(new URL(uri).origin);
+    } catch {
+      // an unparsable redirect URI adds no origin
+    }
+  }
+  return origins;
+}
+
+export function providerConfiguration(deps: ProviderDeps): Configuration {
+  const { config, keySet } = deps;
+  return {
+    adapter: deps.adapter as unknown as Configuration['adapter'],
+    clients: [],
+    jwks: keySet.jwks as Configuration['jwks'],
+    cookies: {
+      keys: keySet.cookieKeys,
+      long: { signed: true, httpOnly: true, sameSite: 'lax' },
+      short: { signed: true, httpOnly: true, sameSite: 'lax' },
+    },
+    acrValues: Object.values(ACR),
+    claims: CLAIMS,
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    responseTypes: ['code'],
+    // PKCE with S256 on every authorization request, public and confidential clients alike.
+    pkce: { required: () => true },
+    rotateRefreshToken: true,
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'ES256',
+    } satisfies Partial<ClientMetadata>,
+    // CORS only from the origins the client redirects to.
+    clientBasedCORS: (_ctx, origin, client) => redirectOrigins(client).has(origin),
+    async findAccount(_ctx, id) {
+      const account = await deps.accounts.findById(id);
+      if (!account) return undefined;
+      return {
+        accountId: account.id,
+        async claims() {
+          return { ...account.claims, sub: account.id, preferred_username: account.username };
+        },
+      };
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx, form) => deps.render.logout(ctx, form),
+        postLogoutSuccessSource: async (ctx) => deps.render.loggedOut(ctx),
+      },
+    },
+    renderError: async (ctx, out, error) => deps.render.error(ctx, out, error),
+    ttl: {
+      AccessToken: config.ttl.accessToken,
+      AuthorizationCode: config.ttl.authorizationCode,
+      ClientCredentials: config.ttl.clientCredentials,
+      IdToken: config.ttl.idToken,
+      Interaction: config.ttl.interaction,
+      Session: config.ttl.session,
+      Grant: config.ttl.grant,
+      RefreshToken: config.ttl.refreshToken,
+    },
+  };
+}
+
+export function createProvider(deps: ProviderDeps): Provider {
+  const provider = new Provider(deps.config.issuer, providerConfiguration(deps));
+  provider.proxy = deps.config.trustProxy;
+  return provider;
+}
+
+// The longest a token signed by a key can be presented: a superseded key stays published
+// for this long after its successor starts signing.
+export function longestSignedTokenSeconds(config: Config): number {
+  return Math.max(config.ttl.idToken, config.ttl.accessToken, config.ttl.clientCredentials);
+}

@@ -1,0 +1,37 @@
+// One render helper: every page goes through the layout with the locale, direction,
+// translation function and language links.
+import { join } from 'node:path';
+import { Eta } from 'eta';
+import type { AppContext } from './context.ts';
+import { LOCALES, direction, translate, type Locale } from './i18n.ts';
+
+const eta = new Eta({ views: join(import.meta.dirname, '..', '..', 'views'), cache: true, autoEscape: true });
+
+const LANGUAGE_LABELS: Record<Locale, string> = { ar: 'العربية', fr: 'Français', en: 'English' };
+
+function languageLinks(ctx: AppContext) {
+  return LOCALES.map((code) => {
+    const params = new URLSearchParams(ctx.querystring);
+    params.set('lang', code);
+    return { code, label: LANGUAGE_LABELS[code], href: `${ctx.path}?${params.toString()}` };
+  });
+}
+
+export type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+export function translator(locale: Locale): Translate {
+  return (key, vars) => translate(locale, key, vars);
+}
+
+export function renderPage(ctx: AppContext, view: string, data: Record<string, unknown> = {}): void {
+  const { locale } = ctx.state;
+  ctx.type = 'html';
+  ctx.set('Content-Language', locale);
+  ctx.body = eta.render(view, {
+    ...data,
+    locale,
+    dir: direction(locale),
+    t: translator(locale),
+    languages: languageLinks(ctx),
+  });
+}
