@@ -27,7 +27,7 @@ export interface ProviderDeps {
 
 // The claims each scope releases. The register issue adds the register's claims.
 const CLAIMS = {
-  openid: ['sub'],
+  openid: ['sub', 'acr', 'amr', 'auth_time'],
   profile: ['name', 'given_name', 'family_name', 'birthdate', 'preferred_username', 'locale'],
   email: ['email', 'email_verified'],
 };
