@@ -9,11 +9,14 @@ const eta = new Eta({ views: join(import.meta.dirname, '..', '..', 'views'), cac
 
 const LANGUAGE_LABELS: Record<Locale, string> = { ar: 'العربية', fr: 'Français', en: 'English' };
 
-function languageLinks(ctx: AppContext) {
+// Links to the same page in each language. A page answering a POST links to the page
+// the form came from (`pagePath`), or to none: a GET on a form's action would fail.
+function languageLinks(ctx: AppContext, pagePath: string | undefined) {
+  const path = pagePath ?? (ctx.method === 'GET' ? ctx.path : undefined);
   return LOCALES.map((code) => {
-    const params = new URLSearchParams(ctx.querystring);
+    const params = new URLSearchParams(pagePath ? '' : ctx.querystring);
     params.set('lang', code);
-    return { code, label: LANGUAGE_LABELS[code], href: `${ctx.path}?${params.toString()}` };
+    return { code, label: LANGUAGE_LABELS[code], href: path ? `${path}?${params.toString()}` : undefined };
   });
 }
 
@@ -32,6 +35,6 @@ export function renderPage(ctx: AppContext, view: string, data: Record<string, u
     locale,
     dir: direction(locale),
     t: translator(locale),
-    languages: languageLinks(ctx),
+    languages: languageLinks(ctx, typeof data.pagePath === 'string' ? data.pagePath : undefined),
   });
 }

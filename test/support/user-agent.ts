@@ -9,8 +9,8 @@ export interface Page {
 
 export class UserAgent {
   readonly cookies = new Map<string, Map<string, string>>();
-  // Extra headers on every request (Accept-Language in the locale tests).
-  headers: Record<string, string> = {};
+  // Sent on every request; the locale tests change Accept-Language.
+  headers: Record<string, string> = { 'accept-language': 'en' };
 
   #store(url: URL, response: Response): void {
     const jar = this.cookies.get(url.host) ?? new Map<string, string>();

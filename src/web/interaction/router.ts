@@ -53,7 +53,7 @@ async function clientName(deps: InteractionDeps, details: Details): Promise<stri
 
 function pageData(deps: InteractionDeps, details: Details) {
   const base = `/interaction/${details.uid}`;
-  return { csrf: deps.csrf.token(details.uid), abortAction: `${base}/abort` };
+  return { csrf: deps.csrf.token(details.uid), abortAction: `${base}/abort`, pagePath: base };
 }
 
 async function renderLogin(deps: InteractionDeps, ctx: AppContext, details: Details, extra: { username?: string; error?: AppError } = {}) {
