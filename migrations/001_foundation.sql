@@ -52,7 +52,7 @@ CREATE TABLE accounts (
 );
 
 -- Failure counters for anything that takes a secret, shared by every node.
--- key is e.g. 'signin:account:<id>' or 'signin:ip:<addr>'.
+-- key is e.g. 'signin:user:<username>', 'signin:ip:<addr>' or 'client-auth:ip:<addr>'.
 CREATE TABLE throttle (
   key          text        PRIMARY KEY,
   failures     integer     NOT NULL DEFAULT 0,

@@ -21,13 +21,15 @@ import type { AppContext, AppState } from './web/context.ts';
 import { createMetrics, type Metrics } from './web/metrics.ts';
 import { securityHeaders } from './web/security-headers.ts';
 import { requestContext } from './web/request-context.ts';
-import { errorHandler } from './web/error-handler.ts';
+import { errorHandler, respondWithError } from './web/error-handler.ts';
+import { AppError, isDatabaseUnavailable } from './errors.ts';
 import { locale } from './web/locale.ts';
 import { serveStatic } from './web/static.ts';
 import { createSecretEndpointLimiter } from './web/secret-endpoints.ts';
 import { createHealthRouter } from './web/health.ts';
 import { createInteractionRouter } from './web/interaction/router.ts';
 import { createCsrf } from './web/csrf.ts';
+import { capBodySize } from './web/body.ts';
 import { renderPage } from './web/render.ts';
 import { translate } from './web/i18n.ts';
 
@@ -58,8 +60,13 @@ export interface HawiyaApp {
 // mounted inside our app), so it carries our state.
 function providerPages() {
   return {
-    error(raw: KoaContextWithOIDC, out: { error: string }) {
+    error(raw: KoaContextWithOIDC, out: { error: string }, error: Error) {
       const page = raw as unknown as AppContext;
+      // A lost database is ours, not the relying party's: say so, and that it will pass.
+      if (isDatabaseUnavailable(error)) {
+        respondWithError(page, new AppError('service_unavailable', { cause: error }));
+        return;
+      }
       const message = translate(page.state.locale, 'errors.oauth');
       renderPage(page, 'errors/error', { message, requestId: page.state.requestId, detail: out.error });
     },
@@ -94,6 +101,8 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
 
   const app = new Koa<AppState>();
   app.proxy = config.trustProxy;
+  // Behind our proxy, only the address it appended is trusted; the rest a client can forge.
+  app.maxIpsCount = 1;
   app.silent = true;
 
   const provider = await createProviderHolder({
@@ -114,8 +123,8 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.keys = provider.keySet().cookieKeys;
 
   const services: Services = { config, db, clock, box, log, metrics, clients, accounts, hasher, throttle, provider };
-  const csrf = createCsrf(() => provider.keySet().cookieKeys[0]!);
-  const limiter = createSecretEndpointLimiter({ db, clock, throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });
+  const csrf = createCsrf(() => provider.keySet().cookieKeys);
+  const limiter = createSecretEndpointLimiter({ throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });
   let draining = false;
   const health = createHealthRouter({ db, metrics, draining: () => draining });
   const interaction = createInteractionRouter({
@@ -130,6 +139,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(requestContext({ log, metrics, trustProxy: config.trustProxy }));
   app.use(errorHandler());
   app.use(locale(config.defaultLocale));
+  app.use(capBodySize(config.http.maxBodyBytes));
   app.use(serveStatic());
   app.use(limiter.middleware);
   app.use(health.routes());

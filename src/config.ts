@@ -50,6 +50,9 @@ export const configSchema = z.object({
     ip: z.object({ maxFailures: z.number().int().positive().default(50), windowSeconds: seconds.default(900), lockSeconds: seconds.default(900) }).prefault({}),
   }).prefault({}),
   purgeIntervalSeconds: seconds.default(300),
+  // On SIGTERM the node reports not ready for this long before it stops accepting, so the
+  // load balancer has seen /readyz fail and sends no more.
+  shutdownDelaySeconds: z.number().int().min(0).default(5),
   defaultLocale: z.enum(['ar', 'fr', 'en']).default('ar'),
 }).check((ctx) => {
   const { issuer, env } = ctx.value;
@@ -104,6 +107,8 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Json {
   if (env.DATA_DIR) out.dataDir = env.DATA_DIR;
   if (env.LOG_LEVEL) out.logLevel = env.LOG_LEVEL;
   if (env.TRUST_PROXY) out.trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
+  if (env.HAWIYA_KEK_FILE) out.keys = { kekFile: env.HAWIYA_KEK_FILE };
+  if (env.SHUTDOWN_DELAY_SECONDS) out.shutdownDelaySeconds = integer('SHUTDOWN_DELAY_SECONDS', env.SHUTDOWN_DELAY_SECONDS);
   return out;
 }
 

@@ -7,7 +7,7 @@ export function createLogger(level: string): Logger {
     level,
     base: { service: 'hawiya' },
     redact: {
-      paths: ['password', '*.password', 'client_secret', '*.client_secret', 'code', '*.code', 'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'],
+      paths: ['password', '*.password', 'client_secret', '*.client_secret', 'req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'],
       censor: '[redacted]',
     },
   });

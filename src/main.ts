@@ -9,8 +9,8 @@ import { migrate } from './db/migrate.ts';
 import { loadKek } from './crypto/sealed-box.ts';
 import { createApp, type HawiyaApp } from './app.ts';
 import { startServer } from './server.ts';
-import { listKeys, rotateKeys } from './oidc/keys.ts';
-import { longestSignedTokenSeconds } from './oidc/provider.ts';
+import { listKeys, rotateKeys, KeyEncryptionKeyMismatch } from './oidc/keys.ts';
+import { keyLifetimes } from './oidc/provider.ts';
 import { generateClientSecret, needsSecret, type ClientMetadata } from './oidc/clients.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createLogger } from './log.ts';
@@ -34,6 +34,10 @@ function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+function kekFor(config: Config): Buffer {
+  return loadKek({ value: process.env.HAWIYA_KEK, file: config.keys.kekFile });
+}
+
 function openDb(config: Config): Db {
   return createDb({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 }
@@ -41,7 +45,7 @@ function openDb(config: Config): Db {
 async function withApp<T>(config: Config, fn: (hawiya: HawiyaApp) => Promise<T>): Promise<T> {
   const db = openDb(config);
   try {
-    const hawiya = await createApp({ config, db, kek: loadKek({ value: process.env.HAWIYA_KEK, file: config.keys.kekFile }) });
+    const hawiya = await createApp({ config, db, kek: kekFor(config) });
     try {
       return await fn(hawiya);
     } finally {
@@ -110,7 +114,7 @@ async function keysCommand(config: Config, action: string | undefined): Promise<
       return print(await rotateKeys(services, {
         algorithms: config.keys.signingAlgorithms,
         publishBeforeUseSeconds: config.keys.publishBeforeUseSeconds,
-        longestTokenSeconds: longestSignedTokenSeconds(config),
+        lifetimeSeconds: keyLifetimes(config),
       }));
     }
     throw new UsageError(USAGE);
@@ -120,14 +124,14 @@ async function keysCommand(config: Config, action: string | undefined): Promise<
 async function start(config: Config, options: { demo: boolean }): Promise<void> {
   const log = createLogger(config.logLevel);
   const db = openDb(config);
-  const hawiya = await createApp({ config, db, log, kek: loadKek({ value: process.env.HAWIYA_KEK, file: config.keys.kekFile }) });
+  const hawiya = await createApp({ config, db, log, kek: kekFor(config) });
   if (options.demo) {
     const seed = await seedDemo(hawiya.services);
     process.stdout.write(`\nHawiya demo on ${config.issuer}\n  discovery: ${config.issuer}/.well-known/openid-configuration\n`);
     for (const account of seed.accounts) process.stdout.write(`  sign in as ${account.username} / ${account.password}\n`);
     for (const client of seed.clients) process.stdout.write(`  client ${client.client_id}${client.client_secret ? ` secret ${client.client_secret}` : ''}\n`);
   }
-  await startServer({ hawiya, db, log, port: config.port, host: config.host });
+  await startServer({ hawiya, db, log, port: config.port, host: config.host, shutdownDelaySeconds: config.shutdownDelaySeconds });
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -171,7 +175,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof UsageError || err instanceof ConfigError) {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof KeyEncryptionKeyMismatch) {
     process.stderr.write(`hawiya: ${err.message}\n`);
     process.exitCode = 2;
   } else {

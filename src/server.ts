@@ -7,7 +7,7 @@ import type { Db } from './db/db.ts';
 
 const DRAIN_TIMEOUT_MS = 10_000;
 
-export async function startServer(options: { hawiya: HawiyaApp; db: Db; log: Logger; port: number; host: string }): Promise<Server> {
+export async function startServer(options: { hawiya: HawiyaApp; db: Db; log: Logger; port: number; host: string; shutdownDelaySeconds: number }): Promise<Server> {
   const { hawiya, db, log } = options;
   const server = createServer(hawiya.app.callback());
   server.headersTimeout = 20_000;
@@ -21,13 +21,15 @@ export async function startServer(options: { hawiya: HawiyaApp; db: Db; log: Log
     stopping = true;
     log.info({ signal }, 'draining');
     hawiya.drain();
-    const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
-    force.unref();
-    server.close(() => {
-      hawiya.close();
-      db.close().then(() => log.info('stopped'), (err: unknown) => log.error({ err }, 'closing the database failed'));
-    });
-    server.closeIdleConnections();
+    setTimeout(() => {
+      const force = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+      force.unref();
+      server.close(() => {
+        hawiya.close();
+        db.close().then(() => log.info('stopped'), (err: unknown) => log.error({ err }, 'closing the database failed'));
+      });
+      server.closeIdleConnections();
+    }, options.shutdownDelaySeconds * 1000);
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

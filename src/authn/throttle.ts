@@ -13,6 +13,8 @@ export interface ThrottleLimits {
 export interface Throttle {
   // The keys among these that are locked now.
   locked(keys: readonly string[]): Promise<string[]>;
+  // Every key with this prefix that is locked now.
+  lockedWithPrefix(prefix: string): Promise<string[]>;
   recordFailure(key: string, limits: ThrottleLimits): Promise<{ failures: number; lockedUntil: Date | null }>;
   reset(key: string): Promise<void>;
   purge(): Promise<number>;
@@ -34,6 +36,12 @@ export function createThrottle(deps: { db: Db; clock: Clock }): Throttle {
       const { rows } = await db.query<{ key: string }>(
         'SELECT key FROM throttle WHERE key = ANY($1::text[]) AND locked_until > $2',
         [keys, clock.now()],
+      );
+      return rows.map((row) => row.key);
+    },
+    async lockedWithPrefix(prefix) {
+      const { rows } = await db.query<{ key: string }>(
+        `SELECT key FROM throttle WHERE starts_with(key, $1) AND locked_until > $2`, [prefix, clock.now()],
       );
       return rows.map((row) => row.key);
     },

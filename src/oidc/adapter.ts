@@ -1,6 +1,6 @@
 // oidc-provider's storage contract on PostgreSQL: every model in one table (oidc_model),
 // except Client, which reads and writes the client registry.
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Db } from '../db/db.ts';
 import type { Clock } from '../clock.ts';
 import type { ClientRegistry } from './clients.ts';
@@ -60,13 +60,21 @@ class ModelAdapter implements Adapter {
     return this.#findWhere('user_code', userCode);
   }
 
+  // Check-and-set: of two nodes redeeming one code or refresh token at the same moment,
+  // one wins; the other is refused and, as for any reuse, the grant is revoked.
   async consume(id: string): Promise<void> {
     const now = this.#clock.now();
-    await this.#db.query(
+    const { rows, rowCount } = await this.#db.query<{ grant_id: string | null }>(
       `UPDATE oidc_model SET consumed_at = $3, payload = jsonb_set(payload, '{consumed}', to_jsonb($4::bigint))
-       WHERE model = $1 AND id = $2`,
+       WHERE model = $1 AND id = $2 AND consumed_at IS NULL
+       RETURNING grant_id`,
       [this.#model, id, now, epoch(now)],
     );
+    if (rowCount === 1) return;
+    const { rows: lost } = await this.#db.query<{ grant_id: string | null }>('SELECT grant_id FROM oidc_model WHERE model = $1 AND id = $2', [this.#model, id]);
+    const grantId = rows[0]?.grant_id ?? lost[0]?.grant_id;
+    if (grantId) await this.#db.query('DELETE FROM oidc_model WHERE grant_id = $1 OR (model = $2 AND id = $1)', [grantId, 'Grant']);
+    throw new errors.InvalidGrant('grant request is invalid (already used)');
   }
 
   async destroy(id: string): Promise<void> {
@@ -74,7 +82,7 @@ class ModelAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
-    await this.#db.query('DELETE FROM oidc_model WHERE grant_id = $1', [grantId]);
+    await this.#db.query('DELETE FROM oidc_model WHERE model = $1 AND grant_id = $2', [this.#model, grantId]);
   }
 }
 

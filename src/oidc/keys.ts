@@ -41,6 +41,13 @@ export interface KeyDeps {
   clock: Clock;
 }
 
+export class KeyEncryptionKeyMismatch extends Error {
+  override name = 'KeyEncryptionKeyMismatch';
+  constructor(current: string, stored: string[]) {
+    super(`the database's keys are sealed under another key-encryption key (fingerprint ${stored.join(', ')}), not this one (${current}): start with the KEK the database was created with (HAWIYA_KEK or keys.kekFile)`);
+  }
+}
+
 // Serialises key creation across nodes that start at once.
 const KEYS_LOCK = 0x6b657973;
 
@@ -71,6 +78,11 @@ function wantedKinds(algorithms: readonly SigningAlg[]): Array<[KeyKind, Signing
 export async function ensureKeys(deps: KeyDeps, algorithms: readonly SigningAlg[]): Promise<string[]> {
   return deps.db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [KEYS_LOCK]);
+    // A node started with another KEK would mint a second key set nobody else can open.
+    const { rows: foreign } = await tx.query<{ kek_id: string }>('SELECT DISTINCT kek_id FROM keys WHERE kek_id <> $1', [deps.box.kekId]);
+    if (foreign.length > 0) {
+      throw new KeyEncryptionKeyMismatch(deps.box.kekId, foreign.map((row) => row.kek_id));
+    }
     const now = deps.clock.now();
     const created: string[] = [];
     for (const [kind, alg] of wantedKinds(algorithms)) {
@@ -84,21 +96,22 @@ export async function ensureKeys(deps: KeyDeps, algorithms: readonly SigningAlg[
   });
 }
 
-// Adds a new key of each kind that starts signing after `publishBeforeUseSeconds`; the key
-// it replaces stays published until the longest-lived token it signed has expired.
+// Adds a new key of each kind that starts signing after `publishBeforeUseSeconds`. The key
+// it replaces stays until what it signed has expired: the longest-lived token for a
+// signing key, the longest session for a cookie key.
 export async function rotateKeys(
   deps: KeyDeps,
-  options: { algorithms: readonly SigningAlg[]; publishBeforeUseSeconds: number; longestTokenSeconds: number; kinds?: readonly KeyKind[] },
+  options: { algorithms: readonly SigningAlg[]; publishBeforeUseSeconds: number; lifetimeSeconds: { signing: number; cookie: number } },
 ): Promise<Array<{ kid: string; kind: KeyKind; alg: string | null; useFrom: Date }>> {
-  const kinds = options.kinds ?? ['signing', 'cookie'];
   return deps.db.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [KEYS_LOCK]);
     const now = deps.clock.now();
     const useFrom = new Date(now.getTime() + options.publishBeforeUseSeconds * 1000);
-    const retireAt = new Date(useFrom.getTime() + options.longestTokenSeconds * 1000);
     const added = [];
     for (const [kind, alg] of wantedKinds(options.algorithms)) {
-      if (!kinds.includes(kind)) continue;
+      // The pairwise secret is never rotated: it would change every person's sub.
+      if (kind === 'pairwise') continue;
+      const retireAt = new Date(useFrom.getTime() + options.lifetimeSeconds[kind] * 1000);
       // Every key of this kind not yet scheduled to retire is superseded by the new one.
       await tx.query(
         `UPDATE keys SET retire_at = $3 WHERE kind = $1 AND alg IS NOT DISTINCT FROM $2 AND retire_at IS NULL`,
@@ -148,7 +161,7 @@ export async function loadKeySet(deps: KeyDeps): Promise<KeySet> {
     .map((row) => open(row).toString('base64url'));
   const pairwise = partition(byKind('pairwise'), now).active;
   if (!pairwise || cookieKeys.length === 0 || jwks.length === 0) {
-    throw new Error('the key table is missing keys: run `hawiya keys ensure` or start the server once');
+    throw new Error('the key table is missing keys: start the server once (`hawiya start`) to create them');
   }
 
   const changes = rows.flatMap((row) => [row.use_from, row.retire_at])

@@ -81,8 +81,16 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       };
     },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    // Every feature we rely on is named here, on or off, rather than left to the
+    // library's defaults.
     features: {
       devInteractions: { enabled: false },
+      // PAR and DPoP are on for clients that use them; per-client requirements come with
+      // agency federation. Resource indicators stay off until resource servers are registered.
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
+      dPoP: { enabled: true },
+      resourceIndicators: { enabled: false },
+      claimsParameter: { enabled: false },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
@@ -113,8 +121,11 @@ export function createProvider(deps: ProviderDeps): Provider {
   return provider;
 }
 
-// The longest a token signed by a key can be presented: a superseded key stays published
-// for this long after its successor starts signing.
-export function longestSignedTokenSeconds(config: Config): number {
-  return Math.max(config.ttl.idToken, config.ttl.accessToken, config.ttl.clientCredentials);
+// How long a superseded key must stay after its successor takes over: a signing key as long
+// as the longest-lived token it signed, a cookie key as long as a session or interaction.
+export function keyLifetimes(config: Config): { signing: number; cookie: number } {
+  return {
+    signing: Math.max(config.ttl.idToken, config.ttl.accessToken, config.ttl.clientCredentials),
+    cookie: Math.max(config.ttl.session, config.ttl.interaction),
+  };
 }

@@ -15,3 +15,12 @@ export async function readForm(ctx: AppContext, maxBytes: number): Promise<URLSe
   }
   return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
+
+// Refuses a declared body over the cap before anything reads it, on every route,
+// the provider's included (it has its own, smaller parser limits as well).
+export function capBodySize(maxBytes: number) {
+  return async (ctx: AppContext, next: () => Promise<unknown>) => {
+    if (Number(ctx.get('Content-Length') || 0) > maxBytes) throw new AppError('payload_too_large');
+    await next();
+  };
+}

@@ -9,14 +9,19 @@ export interface Csrf {
   assert(flowId: string, submitted: string | null): void;
 }
 
-export function createCsrf(secret: () => string): Csrf {
-  const token = (flowId: string) => createHmac('sha256', secret()).update(`csrf:${flowId}`).digest('base64url');
+// Tokens are made under the first secret and accepted under any current one, so a page
+// opened just before a cookie-key rotation still submits.
+export function createCsrf(secrets: () => readonly string[]): Csrf {
+  const tokenUnder = (secret: string, flowId: string) => createHmac('sha256', secret).update(`csrf:${flowId}`).digest('base64url');
   return {
-    token,
+    token: (flowId) => tokenUnder(secrets()[0]!, flowId),
     assert(flowId, submitted) {
-      const expected = Buffer.from(token(flowId));
       const given = Buffer.from(submitted ?? '');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new AppError('csrf_failed');
+      const valid = secrets().some((secret) => {
+        const expected = Buffer.from(tokenUnder(secret, flowId));
+        return given.length === expected.length && timingSafeEqual(given, expected);
+      });
+      if (!valid) throw new AppError('csrf_failed');
     },
   };
 }

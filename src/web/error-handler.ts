@@ -19,7 +19,7 @@ export function respondWithError(ctx: AppContext, error: AppError): void {
   ctx.status = error.status;
   if (error.code === 'service_unavailable') ctx.set('Retry-After', '30');
   const message = translate(ctx.state.locale, `errors.${error.code}`);
-  if (ctx.accepts('html', 'json') === 'html') {
+  if (ctx.accepts('json', 'html') === 'html') {
     renderPage(ctx, 'errors/error', { message, requestId: ctx.state.requestId });
   } else {
     ctx.body = { error: error.code, error_description: message, request_id: ctx.state.requestId };

@@ -6,6 +6,7 @@ import type { AppMiddleware } from './context.ts';
 import type { Metrics } from './metrics.ts';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const PROBES = new Set(['healthz', 'readyz', 'metrics']);
 
 function routeLabel(ctx: Parameters<AppMiddleware>[0]): string {
   if (ctx.state.route) return ctx.state.route;
@@ -28,8 +29,9 @@ export function requestContext(deps: { log: Logger; metrics: Metrics; trustProxy
       const route = routeLabel(ctx);
       deps.metrics.requests.inc({ method: ctx.method, route, status: String(ctx.status) });
       deps.metrics.durations.observe({ method: ctx.method, route }, seconds);
-      // The path only: query strings carry codes and tokens.
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, route, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+      // The path only: query strings carry codes and tokens. Probes are logged at debug.
+      const level = PROBES.has(route) ? 'debug' : 'info';
+      ctx.state.log[level]({ method: ctx.method, path: ctx.path, route, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
     }
   };
 }

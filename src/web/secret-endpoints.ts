@@ -4,8 +4,6 @@
 // from the database every few seconds, so the hot path costs no query.
 import type { AppMiddleware } from './context.ts';
 import type { Throttle, ThrottleLimits } from '../authn/throttle.ts';
-import type { Db } from '../db/db.ts';
-import type { Clock } from '../clock.ts';
 
 const SECRET_PATHS = new Set(['/token', '/token/introspection', '/token/revocation', '/request']);
 const PREFIX = 'client-auth:ip:';
@@ -16,13 +14,10 @@ export interface SecretEndpointLimiter {
   stop(): void;
 }
 
-export function createSecretEndpointLimiter(deps: { db: Db; clock: Clock; throttle: Throttle; limits: ThrottleLimits; refreshSeconds: number; onError(err: unknown): void }): SecretEndpointLimiter {
+export function createSecretEndpointLimiter(deps: { throttle: Throttle; limits: ThrottleLimits; refreshSeconds: number; onError(err: unknown): void }): SecretEndpointLimiter {
   let blocked = new Set<string>();
   async function refresh() {
-    const { rows } = await deps.db.query<{ key: string }>(
-      'SELECT key FROM throttle WHERE key LIKE $1 AND locked_until > $2', [`${PREFIX}%`, deps.clock.now()],
-    );
-    blocked = new Set(rows.map((row) => row.key));
+    blocked = new Set(await deps.throttle.lockedWithPrefix(PREFIX));
   }
   const timer = setInterval(() => refresh().catch(deps.onError), deps.refreshSeconds * 1000);
   timer.unref();

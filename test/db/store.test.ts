@@ -67,7 +67,7 @@ describe(`store (${backend})`, () => {
       assert.deepEqual(await devices.findByUserCode('ABCD-EFGH'), { userCode: 'ABCD-EFGH' });
     });
 
-    it('revokes everything of a grant', async () => {
+    it('revokes a grant model by model', async () => {
       const access = adapterFor('AccessToken');
       const refresh = adapterFor('RefreshToken');
       await access.upsert('at1', { grantId: 'g2' }, 60);
@@ -75,8 +75,22 @@ describe(`store (${backend})`, () => {
       await access.upsert('at2', { grantId: 'other' }, 60);
       await access.revokeByGrantId('g2');
       assert.equal(await access.find('at1'), undefined);
+      assert.ok(await refresh.find('rt1'), 'another model is revoked by its own call');
+      await refresh.revokeByGrantId('g2');
       assert.equal(await refresh.find('rt1'), undefined);
       assert.ok(await access.find('at2'));
+    });
+
+    it('consumes once: a second consume is refused with invalid_grant and revokes the grant', async () => {
+      const codes = adapterFor('AuthorizationCode');
+      const access = adapterFor('AccessToken');
+      await codes.upsert('once', { grantId: 'g4' }, 60);
+      await access.upsert('at-g4', { grantId: 'g4' }, 60);
+      const results = await Promise.allSettled([codes.consume('once'), codes.consume('once')]);
+      assert.equal(results.filter((result) => result.status === 'fulfilled').length, 1);
+      const refused = results.find((result) => result.status === 'rejected');
+      assert.equal((refused?.reason as { error?: string }).error, 'invalid_grant');
+      assert.equal(await access.find('at-g4'), undefined);
     });
 
     it('hides expired rows and the purge job deletes them', async () => {

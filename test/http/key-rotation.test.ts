@@ -7,7 +7,7 @@ import { createTestDb, startHawiya, newKek, createOffsetClock, type RunningHawiy
 import { registerClient, createPerson, discover, signInThrough, authorizationRequest, oidc, REDIRECT_URI } from '../support/relying-party.ts';
 import { UserAgent } from '../support/user-agent.ts';
 import { rotateKeys } from '../../src/oidc/keys.ts';
-import { longestSignedTokenSeconds } from '../../src/oidc/provider.ts';
+import { keyLifetimes } from '../../src/oidc/provider.ts';
 
 const SECRET = 'rotation-client-secret-0123456789-abcdefghijkl';
 const PUBLISH_BEFORE_USE = 600;
@@ -55,7 +55,7 @@ describe('key rotation', () => {
     const added = await rotateKeys(services, {
       algorithms: services.config.keys.signingAlgorithms,
       publishBeforeUseSeconds: PUBLISH_BEFORE_USE,
-      longestTokenSeconds: longestSignedTokenSeconds(services.config),
+      lifetimeSeconds: keyLifetimes(services.config),
     });
     const newKid = added.find((key) => key.alg === 'ES256')!.kid;
     // Every node picks the change up on its next reload; force it here.
@@ -78,8 +78,8 @@ describe('key rotation', () => {
     const page = await agent.navigate(again.url.toString(), {}, (url) => url.startsWith(REDIRECT_URI));
     assert.ok(page.url.startsWith(REDIRECT_URI), 'the session survived the cookie-key rotation');
 
-    // After the longest token lifetime, the old key is gone.
-    clock.advance(longestSignedTokenSeconds(services.config) + 1);
+    // After the longest token lifetime, the old signing key is gone.
+    clock.advance(keyLifetimes(services.config).signing + 1);
     await services.provider.refresh();
     assert.deepEqual(await publishedKids(hawiya.url), [newKid]);
     assert.equal(await idTokenKid(), newKid);

@@ -84,7 +84,54 @@ describe('stateless nodes', () => {
     const { payload } = await jwtVerify(tokens.id_token, createRemoteJWKSet(new URL(`${nodeA.url}/jwks`)), { issuer: nodeA.url, audience: 'spread' });
     assert.ok(payload.sub);
 
-    // The access token issued by B is accepted by A's userinfo.
+    // The same code redeemed again, at A this time, is refused.
+    const replay = await fetch(`${nodeA.url}/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`spread:${SECRET}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT_URI, code_verifier: request.verifier }).toString(),
+    });
+    assert.equal(((await replay.json()) as { error: string }).error, 'invalid_grant');
+  });
+
+  it('redeems a code exactly once when two nodes are asked at the same moment', async () => {
+    await registerClient(nodeA, { client_id: 'racer', client_secret: SECRET });
+    const config = await discover(nodeA.url, 'racer', SECRET);
+    const request = await authorizationRequest(config);
+    const { signIn } = await import('../support/user-agent.ts');
+    const callback = await signIn(new UserAgent(), request.url.toString(), PERSON, REDIRECT_URI);
+    const body = new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: request.verifier }).toString();
+    const redeem = (node: RunningHawiya) => fetch(`${node.url}/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`racer:${SECRET}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    const responses = await Promise.all([redeem(nodeA), redeem(nodeB), redeem(nodeA), redeem(nodeB)]);
+    assert.deepEqual(responses.map((response) => response.status).sort(), [200, 400, 400, 400]);
+    const winner = responses.find((response) => response.status === 200)!;
+    const { access_token: accessToken } = await winner.json() as { access_token: string };
+    // Reuse revoked the grant, so even the winner's token is now dead.
+    const userinfo = await fetch(`${nodeA.url}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    assert.equal(userinfo.status, 401);
+  });
+
+  it('refuses to start with a key-encryption key other than the one the keys were sealed under', async () => {
+    const { KeyEncryptionKeyMismatch } = await import('../../src/oidc/keys.ts');
+    await assert.rejects(startHawiya({ db: testDb.reopen(), kek: newKek(), issuer: nodeA.url }), KeyEncryptionKeyMismatch);
+  });
+
+  it('accepts at A the access token issued by B', async () => {
+    await registerClient(nodeA, { client_id: 'spread2', client_secret: SECRET });
+    const config = await discover(nodeA.url, 'spread2', SECRET);
+    const request = await authorizationRequest(config);
+    const { signIn } = await import('../support/user-agent.ts');
+    const callback = await signIn(new UserAgent(), request.url.toString(), PERSON, REDIRECT_URI);
+    const token = await fetch(`${nodeB.url}/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`spread2:${SECRET}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: callback.searchParams.get('code')!, redirect_uri: REDIRECT_URI, code_verifier: request.verifier }).toString(),
+    });
+    const tokens = await token.json() as { access_token: string };
+    const payload = { sub: (await (await fetch(`${nodeB.url}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } })).json() as { sub: string }).sub };
     const userinfo = await fetch(`${nodeA.url}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     assert.equal(userinfo.status, 200);
     assert.equal(((await userinfo.json()) as { sub: string }).sub, payload.sub);

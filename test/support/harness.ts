@@ -21,6 +21,8 @@ function postgresUrl(): string {
 
 export interface TestDb {
   db: Db;
+  // The connection URL of this database (postgres only).
+  url?: string;
   // Opens another pool on the same database (a second node).
   reopen(): Db;
   drop(): Promise<void>;
@@ -48,6 +50,7 @@ export async function createTestDb(): Promise<TestDb> {
   const db = open();
   return {
     db,
+    url: url.toString(),
     reopen: open,
     async drop() {
       await Promise.all(opened.map((each) => each.close().catch(() => {})));
