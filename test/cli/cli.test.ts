@@ -1,0 +1,156 @@
+// The `hawiya` command, run as a person or a deployment script runs it.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { backend, createTestDb, type TestDb } from '../support/harness.ts';
+
+const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function hawiya(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => { stdout += chunk; });
+    child.stderr.on('data', (chunk: Buffer) => { stderr += chunk; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe(`the hawiya command (${backend})`, function () {
+  this.timeout(60_000);
+  let testDb: TestDb | undefined;
+  let env: Record<string, string>;
+
+  before(async () => {
+    const kek = randomBytes(32).toString('base64url');
+    const base = { NODE_ENV: 'test', HAWIYA_KEK: kek, ISSUER: 'http://localhost:3000' };
+    if (backend === 'postgres') {
+      testDb = await createTestDb();
+      env = { ...base, DATABASE_URL: testDb.url! };
+    } else {
+      env = { ...base, DATA_DIR: mkdtempSync(join(tmpdir(), 'hawiya-cli-')) };
+    }
+    const migrated = await hawiya(['migrate'], env);
+    assert.equal(migrated.code, 0, migrated.stderr);
+  });
+
+  after(async () => {
+    await testDb?.drop();
+  });
+
+  it('adds, lists, shows and removes a client, printing the generated secret once', async () => {
+    const client = { client_id: 'agency-a', client_name: 'Agency A', redirect_uris: ['https://a.example/callback'] };
+    const added = await hawiya(['clients', 'add', JSON.stringify(client)], env);
+    assert.equal(added.code, 0, added.stderr);
+    const printed = JSON.parse(added.stdout) as { client_id: string; client_secret?: string };
+    assert.equal(printed.client_id, 'agency-a');
+    assert.ok(printed.client_secret && printed.client_secret.length >= 43);
+
+    const listed = JSON.parse((await hawiya(['clients', 'list'], env)).stdout) as Array<Record<string, unknown>>;
+    const entry = listed.find((each) => each.client_id === 'agency-a');
+    assert.ok(entry);
+    assert.equal(entry.client_secret, undefined, 'list never prints secrets');
+
+    const shown = await hawiya(['clients', 'show', 'agency-a'], env);
+    assert.deepEqual((JSON.parse(shown.stdout) as { redirect_uris: string[] }).redirect_uris, client.redirect_uris);
+
+    assert.equal((await hawiya(['clients', 'remove', 'agency-a'], env)).code, 0);
+    const gone = await hawiya(['clients', 'show', 'agency-a'], env);
+    assert.equal(gone.code, 2);
+    assert.match(gone.stderr, /no client agency-a/);
+  });
+
+  it('reads a client from stdin', async () => {
+    const added = await hawiya(['clients', 'add', '-'], env, JSON.stringify({ client_id: 'from-stdin', redirect_uris: ['https://s.example/cb'], token_endpoint_auth_method: 'none' }));
+    assert.equal(added.code, 0, added.stderr);
+    assert.equal((JSON.parse(added.stdout) as { client_secret?: string }).client_secret, undefined, 'a public client gets no secret');
+  });
+
+  it('refuses broken JSON and invalid metadata with a clear message, changing nothing', async () => {
+    const before = (await hawiya(['clients', 'list'], env)).stdout;
+    const broken = await hawiya(['clients', 'add', '{"client_id": "x",'], env);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /not valid JSON/);
+    const invalid = await hawiya(['clients', 'add', JSON.stringify({ client_id: 'bad', redirect_uris: 'not-a-list' })], env);
+    assert.equal(invalid.code, 2);
+    assert.match(invalid.stderr, /invalid client metadata: redirect_uris/);
+    assert.equal((await hawiya(['clients', 'list'], env)).stdout, before);
+  });
+
+  it('seeds the demo data idempotently and prints it as JSON', async () => {
+    const first = await hawiya(['demo', 'seed', '--json'], env);
+    assert.equal(first.code, 0, first.stderr);
+    const second = await hawiya(['demo', 'seed', '--json'], env);
+    assert.equal(second.stdout, first.stdout);
+    const seed = JSON.parse(first.stdout) as { accounts: Array<{ username: string; password: string }>; clients: Array<{ client_id: string; client_secret?: string; redirect_uris: string[] }> };
+    assert.ok(seed.accounts.length >= 2);
+    assert.ok(seed.accounts.every((account) => account.username && account.password));
+    assert.deepEqual(seed.clients.map((client) => client.client_id).sort(), ['demo-mobile', 'demo-payments', 'demo-portal']);
+    assert.ok(seed.clients.find((client) => client.client_id === 'demo-portal')?.client_secret);
+  });
+
+  it('rotates keys: the new ones are listed beside the old', async () => {
+    const before = JSON.parse((await hawiya(['keys', 'list'], env)).stdout) as Array<{ alg: string | null; retire_at: string | null }>;
+    const rotated = await hawiya(['keys', 'rotate'], env);
+    assert.equal(rotated.code, 0, rotated.stderr);
+    const after = JSON.parse((await hawiya(['keys', 'list'], env)).stdout) as Array<{ alg: string | null; kind: string; retire_at: string | null }>;
+    const es256 = after.filter((key) => key.alg === 'ES256');
+    assert.equal(es256.length, before.filter((key) => key.alg === 'ES256').length + 1);
+    assert.equal(es256.filter((key) => key.retire_at === null).length, 1, 'only the newest is not scheduled to retire');
+  });
+
+  it('stops on an invalid setting, naming it', async () => {
+    const run = await hawiya(['start'], { ...env, PORT: 'eighty' });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /PORT: expected a whole number/);
+    const http = await hawiya(['migrate'], { ...env, NODE_ENV: 'production', ISSUER: 'http://id.example' });
+    assert.equal(http.code, 2);
+    assert.match(http.stderr, /issuer: must be an https URL/);
+  });
+
+  it('starts on PORT with ISSUER, serves discovery, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const issuer = `http://localhost:${port}`;
+    const child = spawn(process.execPath, [MAIN, 'start'], { env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), ISSUER: issuer, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => { output += chunk; });
+    child.stderr.on('data', (chunk: Buffer) => { output += chunk; });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      for (let tries = 0; !output.includes('"listening"'); tries++) {
+        if (tries > 300) throw new Error(`did not start: ${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const metadata = await (await fetch(`${issuer}/.well-known/openid-configuration`)).json() as { issuer: string };
+      assert.equal(metadata.issuer, issuer);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+      assert.match(output, /"msg":"draining"/);
+      assert.match(output, /"msg":"stopped"/);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
