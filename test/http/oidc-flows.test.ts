@@ -110,6 +110,8 @@ describe('OIDC flows (openid-client as the relying party)', () => {
       const { tokens } = await codeFlow(config, { scope: 'openid profile offline_access', prompt: 'consent' });
       const first = tokens.refresh_token;
       assert.ok(first, 'a refresh token was issued');
+      assert.equal(tokens.claims()?.acr, 'http://eidas.europa.eu/LoA/low');
+      assert.deepEqual(tokens.claims()?.amr, ['pwd']);
       const second = await oidc.refreshTokenGrant(config, first);
       assert.ok(second.refresh_token);
       assert.notEqual(second.refresh_token, first);
