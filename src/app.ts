@@ -13,6 +13,10 @@ import { createClientRegistry, type ClientRegistry } from './oidc/clients.ts';
 import { createAdapterFactory, purgeExpired } from './oidc/adapter.ts';
 import { createProvider } from './oidc/provider.ts';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider-holder.ts';
+import { createFindAccount } from './oidc/claims.ts';
+import { authoriseClientToken } from './oidc/client-roles.ts';
+import { createRegistryRouter } from './web/registry-router.ts';
+import { createPersonQueries, type PersonQueries } from './register/persons.ts';
 import { createAccountDirectory, type AccountDirectory } from './authn/accounts.ts';
 import { createPasswordHasher, createDummyHash, type PasswordHasher } from './authn/passwords.ts';
 import { createThrottle, type Throttle } from './authn/throttle.ts';
@@ -42,6 +46,7 @@ export interface Services {
   metrics: Metrics;
   clients: ClientRegistry;
   accounts: AccountDirectory;
+  persons: PersonQueries;
   hasher: PasswordHasher;
   throttle: Throttle;
   provider: ProviderHolder;
@@ -96,6 +101,8 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const hasher = createPasswordHasher(config.argon2);
   const throttle = createThrottle({ db, clock });
   const adapter = createAdapterFactory({ db, clock, clients });
+  const persons = createPersonQueries(db);
+  const findAccount = createFindAccount({ db, clock, accounts, persons });
   const pages = providerPages();
   const onError = (err: unknown) => log.error({ err }, 'background job failed');
 
@@ -109,7 +116,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     db, box, clock, onError,
     reloadSeconds: config.keys.reloadSeconds,
     build(keySet) {
-      const instance = createProvider({ config, keySet, adapter, accounts, render: pages });
+      const instance = createProvider({ config, keySet, adapter, findAccount, render: pages });
       instance.on('grant.success', (ctx: KoaContextWithOIDC) => metrics.tokenRequests.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown'), outcome: 'success' }));
       instance.on('grant.error', (ctx: KoaContextWithOIDC) => metrics.tokenRequests.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown'), outcome: 'error' }));
       instance.on('server_error', (_ctx: KoaContextWithOIDC, err: Error) => log.error({ err }, 'provider error'));
@@ -122,7 +129,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   });
   app.keys = provider.keySet().cookieKeys;
 
-  const services: Services = { config, db, clock, box, log, metrics, clients, accounts, hasher, throttle, provider };
+  const services: Services = { config, db, clock, box, log, metrics, clients, accounts, persons, hasher, throttle, provider };
   const csrf = createCsrf(() => provider.keySet().cookieKeys);
   const limiter = createSecretEndpointLimiter({ throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });
   let draining = false;
@@ -135,6 +142,11 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     signIn: { accounts, hasher, throttle, limits: config.throttle, dummyHash: await createDummyHash(hasher) },
   });
 
+  const registry = createRegistryRouter({
+    db, clock, maxBodyBytes: config.http.maxBodyBytes,
+    authorise: (authorization) => authoriseClientToken(provider.current(), authorization, 'civil_registry'),
+  });
+
   app.use(securityHeaders({ hsts: config.issuer.startsWith('https://') }));
   app.use(requestContext({ log, metrics, trustProxy: config.trustProxy }));
   app.use(errorHandler());
@@ -143,6 +155,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(serveStatic());
   app.use(limiter.middleware);
   app.use(health.routes());
+  app.use(registry.routes());
   app.use(interaction.routes());
   app.use(interaction.allowedMethods());
   app.use(provider.middleware());

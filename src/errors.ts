@@ -5,6 +5,8 @@ export const errorStatus = {
   invalid_form: 400,
   csrf_failed: 403,
   signin_failed: 401,
+  invalid_token: 401,
+  forbidden: 403,
   rate_limited: 429,
   not_found: 404,
   interaction_expired: 400,
@@ -22,12 +24,16 @@ export class AppError extends Error {
   readonly status: number;
   // Field-level problems for forms: field name → message key.
   readonly fields: Readonly<Record<string, string>>;
+  // For API callers: what exactly was wrong, naming the field or line ("record.birthDate:
+  // is not a real date"). Never shown on pages, never personal data.
+  readonly detail: string | undefined;
 
   constructor(code: ErrorCode, options: { message?: string; fields?: Record<string, string>; cause?: unknown } = {}) {
     super(options.message ?? code, { cause: options.cause });
     this.code = code;
     this.status = errorStatus[code];
     this.fields = options.fields ?? {};
+    this.detail = options.message;
   }
 }
 

@@ -1,15 +1,17 @@
-// Account lookup as the provider and the sign-in pages see it. The foundation stores
-// minimal accounts in `accounts`; the identity register replaces this with persons.
-import { randomUUID } from 'node:crypto';
-import type { Db } from '../db/db.ts';
+// Accounts as the provider and the sign-in pages see them. Every account belongs to a
+// person of the register: the account id is the person's id, and a deceased person's or a
+// blocked account cannot sign in.
+import type { Db, Queryable } from '../db/db.ts';
 import type { Clock } from '../clock.ts';
 import type { PasswordHasher } from './passwords.ts';
+import { appendAudit } from '../audit/audit-log.ts';
 
 export interface Account {
   id: string;
   username: string;
   passwordHash: string;
-  claims: Record<string, unknown>;
+  // False when the account is blocked or its person has died.
+  active: boolean;
 }
 
 export interface AccountDirectory {
@@ -22,13 +24,16 @@ interface AccountRow {
   id: string;
   username: string;
   password_hash: string;
-  claims: Record<string, unknown>;
+  active: boolean;
   [column: string]: unknown;
 }
 
 const toAccount = (row: AccountRow): Account => ({
-  id: row.id, username: row.username, passwordHash: row.password_hash, claims: row.claims,
+  id: row.id, username: row.username, passwordHash: row.password_hash, active: row.active,
 });
+
+const SELECT_ACCOUNT = `SELECT a.id, a.username, a.password_hash, (a.blocked_at IS NULL AND p.status = 'alive') AS active
+  FROM accounts a JOIN persons p ON p.id = a.id`;
 
 // Usernames are matched case-insensitively, trimmed: people type them on phones.
 export const normaliseUsername = (username: string) => username.trim().toLowerCase();
@@ -38,11 +43,11 @@ export function createAccountDirectory(deps: { db: Db; clock: Clock }): AccountD
   return {
     async findById(id) {
       if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-      const { rows } = await db.query<AccountRow>('SELECT * FROM accounts WHERE id = $1', [id]);
+      const { rows } = await db.query<AccountRow>(`${SELECT_ACCOUNT} WHERE a.id = $1`, [id]);
       return rows[0] ? toAccount(rows[0]) : null;
     },
     async findByUsername(username) {
-      const { rows } = await db.query<AccountRow>('SELECT * FROM accounts WHERE username = $1', [normaliseUsername(username)]);
+      const { rows } = await db.query<AccountRow>(`${SELECT_ACCOUNT} WHERE a.username = $1`, [normaliseUsername(username)]);
       return rows[0] ? toAccount(rows[0]) : null;
     },
     async replacePasswordHash(id, passwordHash) {
@@ -51,17 +56,18 @@ export function createAccountDirectory(deps: { db: Db; clock: Clock }): AccountD
   };
 }
 
-// Creates the account, or sets its password and claims if the username exists (idempotent).
-export async function upsertAccount(
-  deps: { db: Db; hasher: PasswordHasher },
-  input: { username: string; password: string; claims: Record<string, unknown> },
-): Promise<string> {
+// Gives a person an account, or sets its password if they have one (idempotent). The
+// username is the person's e-ID number unless an alias is given.
+export async function setAccountPassword(
+  tx: Queryable,
+  deps: { hasher: PasswordHasher; clock: Clock },
+  input: { personId: string; username: string; password: string; actor: string },
+): Promise<void> {
   const hash = await deps.hasher.hash(input.password);
-  const { rows } = await deps.db.query<{ id: string }>(
-    `INSERT INTO accounts (id, username, password_hash, claims) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash, claims = excluded.claims, updated_at = now()
-     RETURNING id`,
-    [randomUUID(), normaliseUsername(input.username), hash, input.claims],
+  await tx.query(
+    `INSERT INTO accounts (id, username, password_hash) VALUES ($1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET username = excluded.username, password_hash = excluded.password_hash, updated_at = $4`,
+    [input.personId, normaliseUsername(input.username), hash, deps.clock.now()],
   );
-  return rows[0]!.id;
+  await appendAudit(tx, deps.clock, { actor: input.actor, action: 'account.password_set', subject: input.personId });
 }

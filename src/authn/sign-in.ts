@@ -25,8 +25,9 @@ export async function signInWithPassword(deps: SignInDeps, input: { username: st
     await deps.throttle.recordFailure(ipKey, deps.limits.ip);
     throw new AppError('signin_failed');
   }
-  // A right password during a lock is refused the same way, and not counted.
-  if (locked.length > 0) throw new AppError('signin_failed');
+  // A right password during a lock, or for a closed account, is refused the same way,
+  // and not counted.
+  if (locked.length > 0 || !account.active) throw new AppError('signin_failed');
   await deps.throttle.reset(accountKey);
   if (deps.hasher.needsRehash(account.passwordHash)) {
     await deps.accounts.replacePasswordHash(account.id, await deps.hasher.hash(input.password));

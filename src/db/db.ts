@@ -1,6 +1,9 @@
 // One Db interface over two backends: PostgreSQL through `pg` when a URL is given, and
 // PGlite (the same PostgreSQL compiled to WebAssembly, in process) otherwise.
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
 
 export type Row = Record<string, unknown>;
@@ -14,6 +17,24 @@ export interface Queryable {
   query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<T>>;
   // Runs a script of several statements with no parameters (migrations).
   exec(sql: string): Promise<void>;
+  // Bulk load with COPY … FROM STDIN (CSV): rows of values, null for NULL.
+  copyRows(table: string, columns: readonly string[], rows: ReadonlyArray<readonly unknown[]>): Promise<void>;
+}
+
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+export function toCsv(rows: ReadonlyArray<readonly unknown[]>): string {
+  let out = '';
+  for (const row of rows) out += `${row.map(csvField).join(',')}\n`;
+  return out;
+}
+
+function copySql(table: string, columns: readonly string[], source: string): string {
+  return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT csv)`;
 }
 
 export interface Db extends Queryable {
@@ -54,6 +75,9 @@ function createPostgresDb(url: string): Db {
           async exec(sql: string) {
             await client.query(sql);
           },
+          async copyRows(table, columns, rows) {
+            await pipeline(Readable.from([toCsv(rows)]), client.query(copyFrom(copySql(table, columns, 'STDIN'))));
+          },
         };
         const value = await fn(tx);
         await client.query('COMMIT');
@@ -71,6 +95,14 @@ function createPostgresDb(url: string): Db {
     },
     async exec(sql: string) {
       await pool.query(sql);
+    },
+    async copyRows(table, columns, rows) {
+      const client = await pool.connect();
+      try {
+        await pipeline(Readable.from([toCsv(rows)]), client.query(copyFrom(copySql(table, columns, 'STDIN'))));
+      } finally {
+        client.release();
+      }
     },
     async ping() {
       await pool.query('SELECT 1');
@@ -98,10 +130,17 @@ function createPgliteDb(dataDir: string | undefined): Db {
         async exec(sql: string) {
           await inner.exec(sql);
         },
+        async copyRows(table, columns, rows) {
+          // PGlite reads COPY data from a blob at the special path /dev/blob.
+          await inner.query(copySql(table, columns, `'/dev/blob'`), [], { blob: new Blob([toCsv(rows)]) });
+        },
       }));
     },
     async exec(sql: string) {
       await lite.exec(sql);
+    },
+    async copyRows(table, columns, rows) {
+      await lite.query(copySql(table, columns, `'/dev/blob'`), [], { blob: new Blob([toCsv(rows)]) });
     },
     async ping() {
       await lite.query('SELECT 1');

@@ -1,18 +1,43 @@
-// Demo data: fictional accounts and the example relying parties' clients. Idempotent: a
-// second run changes nothing and prints the same JSON (client secrets are read back).
+// Demo data: fictional persons with accounts, and the example relying parties' clients.
+// Idempotent: a second run changes nothing and prints the same JSON (client secrets are
+// read back, persons found by civil number).
 import type { Services } from '../app.ts';
-import { upsertAccount } from '../authn/accounts.ts';
+import { setAccountPassword } from '../authn/accounts.ts';
 import { generateClientSecret, needsSecret, type ClientMetadata } from '../oidc/clients.ts';
+import { enterPerson } from '../register/register.ts';
+import type { RegistryRecord } from '../register/person.ts';
 
 export interface DemoSeed {
   accounts: Array<{ username: string; password: string; name: string }>;
   clients: Array<{ client_id: string; client_secret?: string; redirect_uris: string[] }>;
 }
 
-// Fictional people. The passwords open only the demo and are printed by `demo seed --json`.
-const DEMO_ACCOUNTS = [
-  { username: 'amina', password: 'demo-amina-2026!', claims: { name: 'Amina Haddad', given_name: 'Amina', family_name: 'Haddad', birthdate: '1988-04-12', locale: 'ar' } },
-  { username: 'youssef', password: 'demo-youssef-2026!', claims: { name: 'Youssef Benali', given_name: 'Youssef', family_name: 'Benali', birthdate: '1975-11-30', locale: 'fr' } },
+interface DemoPerson {
+  record: RegistryRecord;
+  // An alias the person chose, or their e-ID number when null.
+  alias: string | null;
+  // The passwords open only the demo and are printed by `demo seed --json`.
+  password: string;
+}
+
+// Fictional people, with valid (Luhn-checked) but invented civil numbers.
+const DEMO_PERSONS: DemoPerson[] = [
+  {
+    alias: null,
+    password: 'demo-amina-2026!',
+    record: {
+      civilNumber: '2880412008', birthDate: '1988-04-12', birthplace: 'Wadi Nour', sex: 'F', nationality: 'HWY', status: 'alive', version: 1, locale: 'ar',
+      names: { ar: { given: 'أمينة', father: 'خالد', grandfather: 'عمر', family: 'حداد' }, lat: { given: 'Amina', father: 'Khaled', grandfather: 'Omar', family: 'Haddad' } },
+    },
+  },
+  {
+    alias: 'youssef',
+    password: 'demo-youssef-2026!',
+    record: {
+      civilNumber: '1751130004', birthDate: '1975-11-30', birthplace: 'Ras El Ma', sex: 'M', nationality: 'HWY', status: 'alive', version: 1, locale: 'fr',
+      names: { ar: { given: 'يوسف', father: 'محمد', grandfather: 'علي', family: 'بن علي' }, lat: { given: 'Youssef', father: 'Mohamed', grandfather: 'Ali', family: 'Benali' } },
+    },
+  },
 ];
 
 export function demoClients(ports: { portal: number; payments: number; mobile: number }): ClientMetadata[] {
@@ -35,15 +60,19 @@ export function demoClients(ports: { portal: number; payments: number; mobile: n
   ];
 }
 
+async function seedPerson(services: Services, demo: DemoPerson): Promise<DemoSeed['accounts'][number]> {
+  const person = await enterPerson(services, demo.record, { actor: 'cli' });
+  const username = demo.alias ?? person.eid;
+  const existing = await services.accounts.findById(person.id);
+  if (!existing || existing.username !== username || !(await services.hasher.verify(existing.passwordHash, demo.password))) {
+    await services.db.transaction((tx) => setAccountPassword(tx, services, { personId: person.id, username, password: demo.password, actor: 'cli' }));
+  }
+  return { username, password: demo.password, name: `${demo.record.names.lat.given} ${demo.record.names.lat.family}` };
+}
+
 export async function seedDemo(services: Services, ports = { portal: 4000, payments: 4100, mobile: 4200 }): Promise<DemoSeed> {
   const seed: DemoSeed = { accounts: [], clients: [] };
-  for (const account of DEMO_ACCOUNTS) {
-    const existing = await services.accounts.findByUsername(account.username);
-    if (!existing || !(await services.hasher.verify(existing.passwordHash, account.password))) {
-      await upsertAccount(services, account);
-    }
-    seed.accounts.push({ username: account.username, password: account.password, name: account.claims.name });
-  }
+  for (const demo of DEMO_PERSONS) seed.accounts.push(await seedPerson(services, demo));
   for (const metadata of demoClients(ports)) {
     const existing = await services.clients.find(metadata.client_id);
     const secret = needsSecret(metadata) ? (existing?.client_secret as string | undefined) ?? generateClientSecret() : undefined;

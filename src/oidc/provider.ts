@@ -3,9 +3,10 @@
 // are read from the key table, clients from the registry.
 import { Provider, type Configuration, type KoaContextWithOIDC, type ClientMetadata } from 'oidc-provider';
 import type { Config } from '../config.ts';
-import type { AccountDirectory } from '../authn/accounts.ts';
 import type { KeySet } from './keys.ts';
 import type { Adapter } from 'oidc-provider';
+import { SCOPE_CLAIMS, pairwiseSubject, type FoundAccount } from './claims.ts';
+import { validateClientRoles } from './client-roles.ts';
 
 export const ACR = {
   low: 'http://eidas.europa.eu/LoA/low',
@@ -17,7 +18,7 @@ export interface ProviderDeps {
   config: Config;
   keySet: KeySet;
   adapter: (model: string) => Adapter;
-  accounts: AccountDirectory;
+  findAccount(clientId: string | undefined, id: string): Promise<FoundAccount | undefined>;
   render: {
     error(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string | undefined }, error: Error): void;
     logout(ctx: KoaContextWithOIDC, form: string): void;
@@ -25,12 +26,9 @@ export interface ProviderDeps {
   };
 }
 
-// The claims each scope releases. The register issue adds the register's claims.
-const CLAIMS = {
-  openid: ['sub', 'acr', 'amr', 'auth_time'],
-  profile: ['name', 'given_name', 'family_name', 'birthdate', 'preferred_username', 'locale'],
-  email: ['email', 'email_verified'],
-};
+// What a client may ask for unless its registration says otherwise. national_id is not
+// here: only a client registered with it in its `scope` is entitled to the e-ID number.
+const DEFAULT_CLIENT_SCOPE = 'openid offline_access profile gender';
 
 function redirectOrigins(client: { redirectUris?: readonly string[] | undefined }): Set<string> {
   const origins = new Set<string>();
@@ -56,8 +54,12 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       short: { signed: true, httpOnly: true, sameSite: 'lax' },
     },
     acrValues: Object.values(ACR),
-    claims: CLAIMS,
-    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    claims: SCOPE_CLAIMS,
+    scopes: ['openid', 'offline_access', ...Object.keys(SCOPE_CLAIMS).filter((scope) => scope !== 'openid')],
+    // Pairwise by default: each sector sees its own stable sub, so agencies cannot join
+    // their data on it.
+    subjectTypes: ['public', 'pairwise'],
+    pairwiseIdentifier: async (_ctx, accountId, client) => pairwiseSubject(keySet.pairwiseSecret, String(client.sectorIdentifier ?? client.clientId), accountId),
     responseTypes: ['code'],
     // PKCE with S256 on every authorization request, public and confidential clients alike.
     pkce: { required: () => true },
@@ -67,19 +69,16 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       response_types: ['code'],
       token_endpoint_auth_method: 'client_secret_basic',
       id_token_signed_response_alg: 'ES256',
+      subject_type: 'pairwise',
+      scope: DEFAULT_CLIENT_SCOPE,
     } satisfies Partial<ClientMetadata>,
+    extraClientMetadata: {
+      properties: ['hawiya_roles'],
+      validator: (_ctx, key, value, metadata) => validateClientRoles(key, value, metadata as Record<string, unknown>),
+    },
     // CORS only from the origins the client redirects to.
     clientBasedCORS: (_ctx, origin, client) => redirectOrigins(client).has(origin),
-    async findAccount(_ctx, id) {
-      const account = await deps.accounts.findById(id);
-      if (!account) return undefined;
-      return {
-        accountId: account.id,
-        async claims() {
-          return { ...account.claims, sub: account.id, preferred_username: account.username };
-        },
-      };
-    },
+    findAccount: (ctx, id) => deps.findAccount(ctx.oidc.client?.clientId, id),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     // Every feature we rely on is named here, on or off, rather than left to the
     // library's defaults.

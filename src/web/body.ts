@@ -2,8 +2,7 @@
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
-export async function readForm(ctx: AppContext, maxBytes: number): Promise<URLSearchParams> {
-  if (!ctx.is('application/x-www-form-urlencoded')) throw new AppError('unsupported_media_type');
+async function readBody(ctx: AppContext, maxBytes: number): Promise<string> {
   const declared = Number(ctx.get('Content-Length') || 0);
   if (declared > maxBytes) throw new AppError('payload_too_large');
   const chunks: Buffer[] = [];
@@ -13,7 +12,22 @@ export async function readForm(ctx: AppContext, maxBytes: number): Promise<URLSe
     if (size > maxBytes) throw new AppError('payload_too_large');
     chunks.push(chunk as Buffer);
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function readForm(ctx: AppContext, maxBytes: number): Promise<URLSearchParams> {
+  if (!ctx.is('application/x-www-form-urlencoded')) throw new AppError('unsupported_media_type');
+  return new URLSearchParams(await readBody(ctx, maxBytes));
+}
+
+export async function readJson(ctx: AppContext, maxBytes: number): Promise<unknown> {
+  if (!ctx.is('application/json')) throw new AppError('unsupported_media_type');
+  const text = await readBody(ctx, maxBytes);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new AppError('bad_request', { message: `body: not valid JSON (${(err as Error).message})`, cause: err });
+  }
 }
 
 // Refuses a declared body over the cap before anything reads it, on every route,

@@ -22,7 +22,7 @@ export function respondWithError(ctx: AppContext, error: AppError): void {
   if (ctx.accepts('json', 'html') === 'html') {
     renderPage(ctx, 'errors/error', { message, requestId: ctx.state.requestId });
   } else {
-    ctx.body = { error: error.code, error_description: message, request_id: ctx.state.requestId };
+    ctx.body = { error: error.code, error_description: error.detail ?? message, request_id: ctx.state.requestId };
   }
 }
 

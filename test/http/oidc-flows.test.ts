@@ -73,7 +73,7 @@ describe('OIDC flows (openid-client as the relying party)', () => {
       const verified = await jwtVerify(tokens.id_token!, createRemoteJWKSet(new URL(`${hawiya.url}/jwks`)), { issuer: hawiya.url, audience: 'web' });
       assert.equal(verified.payload.sub, claims.sub);
       const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
-      assert.equal(userinfo.name, 'Test Person');
+      assert.equal(userinfo.name, 'Salma El Khatib');
       assert.equal(userinfo.birthdate, '1990-01-02');
     });
 

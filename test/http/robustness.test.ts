@@ -18,6 +18,7 @@ function faultyDb(inner: Db): Db & { down: boolean } {
     backend: inner.backend,
     query: ((sql: string, params?: readonly unknown[]) => guard(() => inner.query(sql, params))) as Db['query'],
     exec: (sql: string) => guard(() => inner.exec(sql)),
+    copyRows: ((table, columns, rows) => guard(() => inner.copyRows(table, columns, rows))) as Db['copyRows'],
     transaction: (<T>(fn: Parameters<Db['transaction']>[0]) => guard(() => inner.transaction(fn) as Promise<T>)) as Db['transaction'],
     ping: () => guard(() => inner.ping()),
     close: () => inner.close(),

@@ -2,7 +2,10 @@
 import * as oidc from 'openid-client';
 import type { RunningHawiya } from './harness.ts';
 import { signIn, UserAgent } from './user-agent.ts';
-import { upsertAccount } from '../../src/authn/accounts.ts';
+import { randomInt } from 'node:crypto';
+import { setAccountPassword } from '../../src/authn/accounts.ts';
+import { enterPerson } from '../../src/register/register.ts';
+import { luhnCheckDigit, type RegistryRecord } from '../../src/register/person.ts';
 import type { ClientMetadata } from '../../src/oidc/clients.ts';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -20,11 +23,33 @@ export async function registerClient(running: RunningHawiya, metadata: Partial<C
   await running.hawiya.services.clients.save(full);
 }
 
-export async function createPerson(running: RunningHawiya, person = PERSON): Promise<string> {
-  return upsertAccount(running.hawiya.services, {
-    ...person,
-    claims: { name: 'Test Person', given_name: 'Test', family_name: 'Person', birthdate: '1990-01-02' },
-  });
+// A fictional registry record with a fresh, valid civil number.
+export function fictionalRecord(overrides: Partial<RegistryRecord> = {}): RegistryRecord {
+  let body = String(randomInt(2, 10));
+  for (let i = 0; i < 8; i++) body += String(randomInt(10));
+  return {
+    civilNumber: body + luhnCheckDigit(body),
+    names: {
+      ar: { given: 'سلمى', father: 'يوسف', grandfather: 'إبراهيم', family: 'الخطيب' },
+      lat: { given: 'Salma', father: 'Youssef', grandfather: 'Ibrahim', family: 'El Khatib' },
+    },
+    birthDate: '1990-01-02',
+    birthplace: 'Wadi Nour',
+    sex: 'F',
+    nationality: 'HWY',
+    status: 'alive',
+    version: 1,
+    locale: 'en',
+    ...overrides,
+  };
+}
+
+// A person in the register with an account (username is an alias); returns the person's id.
+export async function createPerson(running: RunningHawiya, person = PERSON, record = fictionalRecord()): Promise<string> {
+  const { services } = running.hawiya;
+  const entered = await enterPerson(services, record, { actor: 'test' });
+  await services.db.transaction((tx) => setAccountPassword(tx, services, { personId: entered.id, username: person.username, password: person.password, actor: 'test' }));
+  return entered.id;
 }
 
 export async function discover(issuer: string, clientId: string, secret?: string): Promise<oidc.Configuration> {

@@ -1,0 +1,94 @@
+// What the provider releases about a person, read from the register at every request so
+// a name change shows at the next sign-in. The e-ID number goes out only under the
+// national_id scope, which only entitled clients may hold, and each release is audited.
+import { createHmac } from 'node:crypto';
+import type { Db } from '../db/db.ts';
+import type { Clock } from '../clock.ts';
+import type { AccountDirectory } from '../authn/accounts.ts';
+import type { PersonQueries, Person } from '../register/persons.ts';
+import { appendAudit } from '../audit/audit-log.ts';
+
+// The claims each scope releases.
+export const SCOPE_CLAIMS = {
+  openid: ['sub', 'acr', 'amr', 'auth_time'],
+  profile: [
+    'name', 'given_name', 'family_name', 'middle_name', 'birthdate', 'locale',
+    'name#ar', 'given_name#ar', 'family_name#ar', 'middle_name#ar',
+    'name#en', 'given_name#en', 'family_name#en', 'middle_name#en',
+  ],
+  gender: ['gender'],
+  national_id: ['national_id'],
+};
+
+type Script = 'ar' | 'lat';
+
+function namesIn(person: Person, script: Script) {
+  const names = person.names[script];
+  return {
+    name: `${names.given} ${names.family}`,
+    given_name: names.given,
+    family_name: names.family,
+    middle_name: `${names.father} ${names.grandfather}`,
+  };
+}
+
+function tagged(claims: Record<string, string>, tag: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(claims).map(([claim, value]) => [`${claim}#${tag}`, value]));
+}
+
+// The person's own language decides the untagged claims; both scripts go out tagged.
+export function personClaims(person: Person): Record<string, string> {
+  const arabic = namesIn(person, 'ar');
+  const latin = namesIn(person, 'lat');
+  return {
+    ...(person.locale === 'ar' ? arabic : latin),
+    ...tagged(arabic, 'ar'),
+    ...tagged(latin, 'en'),
+    birthdate: person.birthDate,
+    locale: person.locale,
+    gender: person.sex === 'F' ? 'female' : 'male',
+    national_id: person.eid,
+  };
+}
+
+// RFC: OIDC Core §8.1. base64url(HMAC-SHA256(secret, sector ‖ person UUID)): stable for one
+// sector, unlinkable across sectors without the secret.
+export function pairwiseSubject(secret: Buffer, sector: string, personId: string): string {
+  return createHmac('sha256', secret).update(`${sector}\u0000${personId}`).digest('base64url');
+}
+
+export interface FindAccountDeps {
+  db: Db;
+  clock: Clock;
+  accounts: AccountDirectory;
+  persons: PersonQueries;
+}
+
+export interface FoundAccount {
+  [key: string]: unknown;
+  accountId: string;
+  claims(use: string, scope: string): Promise<Record<string, unknown> & { sub: string }>;
+}
+
+// Returns nothing for an unknown, blocked or deceased account: the provider then refuses
+// to issue anything more for it, refresh included.
+export function createFindAccount(deps: FindAccountDeps) {
+  return async (clientId: string | undefined, id: string): Promise<FoundAccount | undefined> => {
+    const account = await deps.accounts.findById(id);
+    if (!account?.active) return undefined;
+    return {
+      accountId: account.id,
+      async claims(use, scope) {
+        const person = await deps.persons.findById(account.id);
+        if (!person) return { sub: account.id };
+        const claims = personClaims(person);
+        if (scope.split(' ').includes('national_id')) {
+          await deps.db.transaction((tx) => appendAudit(tx, deps.clock, {
+            actor: `client:${clientId ?? 'unknown'}`, action: 'claims.national_id.released', subject: person.id, details: { use },
+          }));
+        }
+        return { ...claims, sub: account.id };
+      },
+    };
+  };
+}

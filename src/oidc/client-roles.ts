@@ -1,0 +1,33 @@
+// Roles a client holds beyond OAuth, recorded in its registration as `hawiya_roles`, and
+// the bearer-token check for the APIs that need one. A civil registry client must
+// authenticate with a key (private_key_jwt or mTLS), never a shared secret.
+import type { Provider } from 'oidc-provider';
+import { AppError } from '../errors.ts';
+
+export const CLIENT_ROLES = ['civil_registry'] as const;
+export type ClientRole = (typeof CLIENT_ROLES)[number];
+
+const KEY_BASED_AUTH = new Set(['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']);
+
+// oidc-provider's extraClientMetadata validator: throws to refuse a registration.
+export function validateClientRoles(key: string, value: unknown, metadata: Record<string, unknown>): void {
+  if (key !== 'hawiya_roles' || value === undefined) return;
+  if (!Array.isArray(value) || !value.every((role) => (CLIENT_ROLES as readonly string[]).includes(role))) {
+    throw new Error(`hawiya_roles must be a list of ${CLIENT_ROLES.join(', ')}`);
+  }
+  if (value.includes('civil_registry') && !KEY_BASED_AUTH.has(String(metadata.token_endpoint_auth_method))) {
+    throw new Error('a civil_registry client must use private_key_jwt or tls_client_auth');
+  }
+}
+
+// The client behind a client-credentials access token, if it holds the role.
+export async function authoriseClientToken(provider: Provider, authorization: string | undefined, role: ClientRole): Promise<{ clientId: string }> {
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '');
+  if (!match) throw new AppError('invalid_token');
+  const token = await provider.ClientCredentials.find(match[1]!);
+  if (!token || token.isExpired || !token.clientId) throw new AppError('invalid_token');
+  const client = await provider.Client.find(token.clientId);
+  const roles = (client?.metadata() as { hawiya_roles?: unknown } | undefined)?.hawiya_roles;
+  if (!Array.isArray(roles) || !roles.includes(role)) throw new AppError('forbidden');
+  return { clientId: token.clientId };
+}
