@@ -79,7 +79,7 @@ export async function authorizationRequest(config: oidc.Configuration, params: R
 // The whole front channel: authorization request, sign-in, consent; returns the callback.
 export async function signInThrough(config: oidc.Configuration, agent = new UserAgent(), params: Record<string, string> = {}, person = PERSON) {
   const request = await authorizationRequest(config, params);
-  const callback = await signIn(agent, request.url.toString(), person, REDIRECT_URI);
+  const callback = await signIn(agent, request.url.toString(), person, params.redirect_uri ?? REDIRECT_URI);
   return { ...request, callback, agent };
 }
 

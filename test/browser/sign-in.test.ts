@@ -1,0 +1,269 @@
+// The sign-in pages in a real browser: Debian's Chromium driven by playwright-core.
+// The whole front channel under our real CSP, right-to-left Arabic, axe-core checks,
+// keyboard-only use, and the error summary. Chromium is required: the suite fails, never
+// skips, when it is missing (install it with `apt-get install -y chromium`).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { AxeResults } from 'axe-core';
+import { createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
+import { registerClient, createPerson, discover, authorizationRequest, oidc, PERSON, type Authorization } from '../support/relying-party.ts';
+import { translate, type Locale } from '../../src/web/i18n.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'artifacts', 'screenshots');
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+const CLIENT_ID = 'browser';
+const SECRET = 'browser-client-secret-0123456789-abcdefghij';
+const CLIENT_NAME = 'Ministry of Health portal';
+
+async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: the browser tests need it. Install it with \`apt-get install -y chromium\`, or set CHROMIUM_PATH.`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+// The relying party's redirect_uri: a real server that records every callback it gets.
+interface RelyingParty {
+  callbackUrl: string;
+  callbacks: URL[];
+  close(): Promise<void>;
+}
+
+async function startRelyingParty(): Promise<RelyingParty> {
+  const callbacks: URL[] = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (url.pathname === '/callback') callbacks.push(url);
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('callback reached');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    callbackUrl: `http://127.0.0.1:${port}/callback`,
+    callbacks,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+type Violation = { id: string; impact: string | null | undefined; help: string; targets: string[] };
+
+// Runs axe-core in the page. The source is evaluated over the DevTools protocol, which
+// our CSP (script-src 'self', no inline scripts) does not govern, so the page keeps its
+// real policy while it is checked.
+async function axeViolations(page: Page): Promise<Violation[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const { axe } = window as unknown as { axe: { run(context: Document): Promise<AxeResults> } };
+    const results = await axe.run(document);
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.join(' ')),
+    }));
+  });
+}
+
+async function assertNoSeriousViolations(page: Page, what: string): Promise<void> {
+  const violations = await axeViolations(page);
+  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
+  assert.deepEqual(serious, [], `axe found serious or critical violations on ${what}:\n${JSON.stringify(serious, null, 2)}`);
+}
+
+// The element that has focus, described for assertions.
+async function focused(page: Page): Promise<{ tag: string; id: string; className: string; text: string }> {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    return { tag: element?.localName ?? '', id: element?.id ?? '', className: element?.className ?? '', text: element?.textContent?.trim() ?? '' };
+  });
+}
+
+describe('sign-in in a browser', function () {
+  let testDb: TestDb;
+  let hawiya: RunningHawiya;
+  let relyingParty: RelyingParty;
+  let browser: Browser;
+  let config: oidc.Configuration;
+  let personId: string;
+  let context: BrowserContext;
+  let page: Page;
+
+  before(async () => {
+    browser = await launchChromium();
+    testDb = await createTestDb();
+    hawiya = await startHawiya({ db: testDb.db, kek: newKek() });
+    relyingParty = await startRelyingParty();
+    await registerClient(hawiya, { client_id: CLIENT_ID, client_secret: SECRET, client_name: CLIENT_NAME, redirect_uris: [relyingParty.callbackUrl] });
+    personId = await createPerson(hawiya);
+    config = await discover(hawiya.url, CLIENT_ID, SECRET);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await relyingParty?.close();
+    await hawiya?.close();
+    await testDb?.drop();
+  });
+
+  // A fresh browser profile for each test: no session, no consent, no language cookie.
+  beforeEach(async () => {
+    context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1024, height: 768 } });
+    page = await context.newPage();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+  });
+
+  // Opens the relying party's authorization URL and waits for the sign-in page.
+  async function openSignIn(locale: Locale): Promise<Authorization> {
+    const request = await authorizationRequest(config, { redirect_uri: relyingParty.callbackUrl, ui_locales: locale });
+    const response = await page.goto(request.url.toString());
+    assert.equal(response?.status(), 200);
+    await page.getByRole('heading', { level: 1, name: translate(locale, 'signin.title'), exact: true }).waitFor();
+    return request;
+  }
+
+  async function fillSignIn(locale: Locale, credentials: { username: string; password: string }): Promise<void> {
+    await page.getByLabel(translate(locale, 'signin.username'), { exact: true }).fill(credentials.username);
+    await page.getByLabel(translate(locale, 'signin.password'), { exact: true }).fill(credentials.password);
+  }
+
+  async function submitSignIn(locale: Locale): Promise<void> {
+    await page.getByRole('button', { name: translate(locale, 'signin.submit'), exact: true }).click();
+  }
+
+  async function waitForCallback(): Promise<URL> {
+    await page.waitForURL((url) => url.href.startsWith(relyingParty.callbackUrl));
+    assert.equal(await page.locator('body').textContent(), 'callback reached');
+    const callback = relyingParty.callbacks.at(-1);
+    assert.ok(callback, 'the relying party received the callback');
+    return callback;
+  }
+
+  // Signs in, allows on the consent page, and checks the relying party got a code that
+  // openid-client can exchange.
+  async function signInThroughTheBrowser(locale: Locale): Promise<void> {
+    const request = await openSignIn(locale);
+    await fillSignIn(locale, PERSON);
+    await submitSignIn(locale);
+    await page.getByRole('heading', { level: 1, name: translate(locale, 'consent.title'), exact: true }).waitFor();
+    await page.getByRole('button', { name: translate(locale, 'consent.allow'), exact: true }).click();
+    const callback = await waitForCallback();
+    assert.equal(callback.searchParams.get('state'), request.state);
+    assert.ok(callback.searchParams.get('code'), 'the callback carries a code');
+    const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: request.verifier, expectedState: request.state });
+    // The sub is pairwise: stable for this client's sector, never the person's own id.
+    const sub = tokens.claims()?.sub;
+    assert.match(sub ?? '', /^[A-Za-z0-9_-]{43}$/);
+    assert.notEqual(sub, personId);
+  }
+
+  it('signs in in English, through consent, to the relying party, under the real CSP', async () => {
+    await openSignIn('en');
+    assert.equal(await page.evaluate(() => document.documentElement.dir), 'ltr');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in-en.png'), fullPage: true });
+    // Again from the start, now all the way through.
+    await signInThroughTheBrowser('en');
+  });
+
+  it('shows Arabic right to left, keeps the username left to right, and signs in', async () => {
+    await openSignIn('ar');
+    const layout = await page.evaluate(() => {
+      const style = (selector: string) => getComputedStyle(document.querySelector(selector)!);
+      const username = document.querySelector<HTMLInputElement>('#username')!;
+      return {
+        dir: document.documentElement.dir,
+        lang: document.documentElement.lang,
+        h1Direction: style('h1').direction,
+        // .who has a border on its inline start, which is the right in Arabic.
+        whoBorderRight: style('.who').borderRightWidth,
+        whoBorderLeft: style('.who').borderLeftWidth,
+        usernameDir: username.dir,
+        usernameDirection: getComputedStyle(username).direction,
+      };
+    });
+    assert.deepEqual(layout, {
+      dir: 'rtl',
+      lang: 'ar',
+      h1Direction: 'rtl',
+      whoBorderRight: '5px',
+      whoBorderLeft: '0px',
+      usernameDir: 'ltr',
+      usernameDirection: 'ltr',
+    });
+    const h1 = await page.locator('h1').boundingBox();
+    const main = await page.locator('main').boundingBox();
+    assert.ok(h1 && main && h1.x + h1.width > main.x + main.width / 2, 'the heading sits on the right of the page');
+    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in-ar.png'), fullPage: true });
+    await signInThroughTheBrowser('ar');
+  });
+
+  describe('accessibility (axe-core)', () => {
+    for (const locale of ['en', 'ar'] as const) {
+      it(`has no serious or critical violations on the ${locale} sign-in page`, async () => {
+        await openSignIn(locale);
+        await assertNoSeriousViolations(page, `the ${locale} sign-in page`);
+      });
+    }
+
+    it('has no serious or critical violations on the sign-in page showing an error', async () => {
+      await openSignIn('en');
+      await submitSignIn('en');
+      await page.getByRole('alert').waitFor();
+      await assertNoSeriousViolations(page, 'the sign-in page with errors');
+    });
+  });
+
+  it('can be used with the keyboard alone', async () => {
+    await openSignIn('en');
+    const start = await focused(page);
+    assert.equal(start.tag, 'body', `focus starts at the top of the page, not on ${JSON.stringify(start)}: an autofocused field skips the skip link, the header and the page's context`);
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).className, 'skip-link', 'the first tab stop is the skip link');
+    const skip = await page.locator('.skip-link').boundingBox();
+    assert.ok(skip && skip.x >= 0 && skip.y >= 0, 'the focused skip link is on screen');
+
+    await page.keyboard.press('Enter');
+    assert.equal((await focused(page)).id, 'main', 'the skip link moves focus to main');
+
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).id, 'username', 'the username field comes next');
+    await page.keyboard.type(PERSON.username);
+    await page.keyboard.press('Tab');
+    assert.equal((await focused(page)).id, 'password');
+    await page.keyboard.type(PERSON.password);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: translate('en', 'consent.title'), exact: true }).waitFor();
+  });
+
+  it('shows the error summary first for a wrong password, keeping the username but not the password', async () => {
+    await openSignIn('en');
+    await fillSignIn('en', { username: PERSON.username, password: 'not the password' });
+    await submitSignIn('en');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match((await alert.textContent()) ?? '', new RegExp(translate('en', 'error.summary')));
+    assert.match((await alert.textContent()) ?? '', /username or password is not right/);
+
+    const summary = await alert.boundingBox();
+    const form = await page.locator('form').first().boundingBox();
+    assert.ok(summary && form && summary.y + summary.height <= form.y, 'the summary is above the form');
+    assert.equal(await page.getByLabel('Username', { exact: true }).inputValue(), PERSON.username);
+    assert.equal(await page.getByLabel('Password', { exact: true }).inputValue(), '');
+    await page.screenshot({ path: join(SCREENSHOTS, 'sign-in-error-en.png'), fullPage: true });
+  });
+});
