@@ -143,7 +143,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   });
 
   const registry = createRegistryRouter({
-    db, clock, maxBodyBytes: config.http.maxBodyBytes,
+    db, clock, maxBodyBytes: config.http.maxBodyBytes, eidLength: config.register.eidLength,
     authorise: (authorization) => authoriseClientToken(provider.current(), authorization, 'civil_registry'),
   });
 

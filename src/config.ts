@@ -49,6 +49,31 @@ export const configSchema = z.object({
     account: z.object({ maxFailures: z.number().int().positive().default(5), windowSeconds: seconds.default(900), lockSeconds: seconds.default(900) }).prefault({}),
     ip: z.object({ maxFailures: z.number().int().positive().default(50), windowSeconds: seconds.default(900), lockSeconds: seconds.default(900) }).prefault({}),
   }).prefault({}),
+  register: z.object({
+    // Digits in an e-ID number, check digit included.
+    eidLength: z.number().int().min(8).max(20).default(12),
+  }).prefault({}),
+  // The civil registry of the Ministry of Interior: a JSON-lines file (embedded default,
+  // demo) or the registry's HTTPS API with a client certificate.
+  registry: z.discriminatedUnion('connector', [
+    z.object({
+      connector: z.literal('file'),
+      file: z.string().default('./data/registry.jsonl'),
+      eventsFile: z.string().optional(),
+    }),
+    z.object({
+      connector: z.literal('http'),
+      baseUrl: z.url(),
+      certFile: z.string(),
+      keyFile: z.string(),
+      caFile: z.string(),
+      timeoutMs: z.number().int().positive().default(5000),
+      retries: z.number().int().min(0).max(10).default(2),
+      backoffMs: z.number().int().positive().default(200),
+      breakerFailures: z.number().int().positive().default(5),
+      breakerResetSeconds: seconds.default(30),
+    }),
+  ]).default({ connector: 'file', file: './data/registry.jsonl' }),
   purgeIntervalSeconds: seconds.default(300),
   // On SIGTERM the node reports not ready for this long before it stops accepting, so the
   // load balancer has seen /readyz fail and sends no more.
@@ -108,6 +133,8 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Json {
   if (env.LOG_LEVEL) out.logLevel = env.LOG_LEVEL;
   if (env.TRUST_PROXY) out.trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
   if (env.HAWIYA_KEK_FILE) out.keys = { kekFile: env.HAWIYA_KEK_FILE };
+  if (env.REGISTRY_URL) out.registry = { connector: 'http', baseUrl: env.REGISTRY_URL, certFile: env.REGISTRY_CERT_FILE, keyFile: env.REGISTRY_KEY_FILE, caFile: env.REGISTRY_CA_FILE };
+  else if (env.REGISTRY_FILE) out.registry = { connector: 'file', file: env.REGISTRY_FILE, ...(env.REGISTRY_EVENTS_FILE ? { eventsFile: env.REGISTRY_EVENTS_FILE } : {}) };
   if (env.SHUTDOWN_DELAY_SECONDS) out.shutdownDelaySeconds = integer('SHUTDOWN_DELAY_SECONDS', env.SHUTDOWN_DELAY_SECONDS);
   return out;
 }

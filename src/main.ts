@@ -14,6 +14,12 @@ import { keyLifetimes } from './oidc/provider.ts';
 import { generateClientSecret, needsSecret, type ClientMetadata } from './oidc/clients.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createLogger } from './log.ts';
+import { checkEid } from './register/eid.ts';
+import { verifyAuditChain } from './audit/audit-log.ts';
+import { writeRegistryFile } from './register/generate.ts';
+import { importRegistryFile, ImportError } from './register/import.ts';
+import { createCivilRegistry } from './register/connector.ts';
+import { syncRegistryEvents } from './register/sync.ts';
 
 const USAGE = `usage: hawiya <command>
 
@@ -26,7 +32,13 @@ const USAGE = `usage: hawiya <command>
   clients show CLIENT_ID        one client as JSON (no secret)
   clients remove CLIENT_ID      remove a client
   demo seed [--json]            create the demo data (idempotent)
-  demo run                      seed the demo data and start the provider`;
+  demo run                      seed the demo data and start the provider
+  eid check NUMBER              say whether an e-ID number is well formed
+  audit verify                  walk the audit chain; name the first broken link
+  registry generate --count N [--seed S] [--out FILE]
+                                write a fictional civil registry (JSON lines)
+  registry import FILE          load a registry extract into the register
+  registry sync                 apply the registry's new events`;
 
 class UsageError extends Error {}
 
@@ -121,6 +133,72 @@ async function keysCommand(config: Config, action: string | undefined): Promise<
   });
 }
 
+function eidCommand(config: Config, action: string | undefined, number: string | undefined): void {
+  if (action !== 'check' || !number) throw new UsageError(USAGE);
+  const verdict = checkEid(number.trim(), config.register.eidLength);
+  print(verdict);
+  if (!verdict.valid) process.exitCode = 1;
+}
+
+async function auditCommand(config: Config, action: string | undefined): Promise<void> {
+  if (action !== 'verify') throw new UsageError(USAGE);
+  const db = openDb(config);
+  try {
+    await migrate(db);
+    const verdict = await verifyAuditChain(db);
+    print(verdict);
+    if (!verdict.ok) process.exitCode = 1;
+  } finally {
+    await db.close();
+  }
+}
+
+function wholeNumber(name: string, value: string | undefined, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (!value || !/^\d+$/.test(value)) throw new UsageError(`--${name} needs a whole number`);
+  return Number(value);
+}
+
+async function registryCommand(config: Config, action: string | undefined, arg: string | undefined, options: { count?: string | undefined; seed?: string | undefined; out?: string | undefined }): Promise<void> {
+  switch (action) {
+    case 'generate': {
+      const out = options.out ?? (config.registry.connector === 'file' ? config.registry.file : undefined);
+      if (!out) throw new UsageError('registry generate needs --out FILE');
+      const count = wholeNumber('count', options.count);
+      await writeRegistryFile(out, { count, seed: wholeNumber('seed', options.seed, 1) });
+      print({ written: count, file: out });
+      return;
+    }
+    case 'import': {
+      if (!arg) throw new UsageError('registry import needs a FILE');
+      return withApp(config, async ({ services }) => {
+        const started = Date.now();
+        try {
+          const result = await importRegistryFile({ ...services, eidLength: config.register.eidLength }, arg, {
+            onBatch: (progress) => process.stderr.write(`\rimported ${progress.imported} persons`),
+          });
+          process.stderr.write('\n');
+          print({ ...result, seconds: (Date.now() - started) / 1000 });
+        } catch (err) {
+          if (err instanceof ImportError) throw new UsageError(`${arg} ${err.message} (nothing from that batch was applied; ${err.imported} persons were imported before it)`);
+          throw err;
+        }
+      });
+    }
+    case 'sync':
+      return withApp(config, async ({ services }) => {
+        const registry = createCivilRegistry(config.registry, services.clock);
+        try {
+          print(await syncRegistryEvents({ ...services, registry, eidLength: config.register.eidLength }));
+        } finally {
+          registry.close?.();
+        }
+      });
+    default:
+      throw new UsageError(USAGE);
+  }
+}
+
 async function start(config: Config, options: { demo: boolean }): Promise<void> {
   const log = createLogger(config.logLevel);
   const db = openDb(config);
@@ -135,7 +213,10 @@ async function start(config: Config, options: { demo: boolean }): Promise<void> 
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } });
+  const { positionals, values } = parseArgs({
+    args: argv, allowPositionals: true,
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
+  });
   const [command, action, arg] = positionals;
   if (values.help || !command) {
     process.stdout.write(`${USAGE}\n`);
@@ -169,6 +250,12 @@ async function main(argv: string[]): Promise<void> {
       }
       if (action === 'run') return start(config, { demo: true });
       throw new UsageError(USAGE);
+    case 'eid':
+      return eidCommand(config, action, arg);
+    case 'audit':
+      return auditCommand(config, action);
+    case 'registry':
+      return registryCommand(config, action, arg, values);
     default:
       throw new UsageError(USAGE);
   }

@@ -24,13 +24,14 @@ export function luhnCheckDigit(body: string): string {
 
 export const civilNumber = z.string().regex(CIVIL_NUMBER, 'must be 10 digits').refine(luhnValid, 'has a wrong check digit');
 
-// A calendar date that exists (no 31 February), not in the future.
+// A calendar date that exists (no 31 February).
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD').refine((value) => {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }, 'is not a real date');
 
-const name = z.string().trim().min(1).max(100);
+// A name has at least one letter, in any script.
+const name = z.string().trim().min(1).max(100).regex(/\p{L}/u, 'must contain letters');
 
 export const namesSchema = z.object({
   given: name,

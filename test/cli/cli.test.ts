@@ -8,6 +8,11 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { backend, createTestDb, type TestDb } from '../support/harness.ts';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createDb } from '../../src/db/db.ts';
+import { generateEid } from '../../src/register/eid.ts';
+import { jsonLines } from '../support/registry-records.ts';
+import type { RegistryRecord } from '../../src/register/person.ts';
 
 const MAIN = join(import.meta.dirname, '..', '..', 'src', 'main.ts');
 
@@ -152,5 +157,58 @@ describe(`the hawiya command (${backend})`, function () {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  it('checks an e-ID number, saying why a bad one is refused', async () => {
+    const good = await hawiya(['eid', 'check', generateEid()], env);
+    assert.equal(good.code, 0);
+    assert.deepEqual(JSON.parse(good.stdout), { valid: true });
+    const bad = await hawiya(['eid', 'check', '236'], env);
+    assert.equal(bad.code, 1);
+    assert.deepEqual(JSON.parse(bad.stdout), { valid: false, reason: 'must be 12 digits' });
+  });
+
+  it('generates a deterministic fictional registry, imports it, and refuses to import it twice', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'hawiya-registry-'));
+    const [a, b] = [join(folder, 'a.jsonl'), join(folder, 'b.jsonl')];
+    assert.equal((await hawiya(['registry', 'generate', '--count', '50', '--seed', '7', '--out', a], env)).code, 0);
+    await hawiya(['registry', 'generate', '--count', '50', '--seed', '7', '--out', b], env);
+    assert.equal(readFileSync(a, 'utf8'), readFileSync(b, 'utf8'));
+    const imported = await hawiya(['registry', 'import', a], env);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.equal((JSON.parse(imported.stdout) as { imported: number }).imported, 50);
+    const again = await hawiya(['registry', 'import', a], env);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /line 1: civilNumber: this person is already in the register/);
+
+    // The registry's events feed: a death for one of them, pulled by sync, once.
+    const first = JSON.parse(readFileSync(a, 'utf8').split('\n')[0]!) as RegistryRecord;
+    const events = join(folder, 'events.jsonl');
+    writeFileSync(events, jsonLines([{ id: 'feed-1', type: 'death', civilNumber: first.civilNumber, version: first.version + 1, occurredAt: '2026-11-20T08:00:00Z', deathDate: '2026-11-19' }]));
+    const withFeed = { ...env, REGISTRY_FILE: a, REGISTRY_EVENTS_FILE: events };
+    const synced = await hawiya(['registry', 'sync'], withFeed);
+    assert.equal(synced.code, 0, synced.stderr);
+    assert.equal((JSON.parse(synced.stdout) as { applied: number }).applied, 1);
+    const resynced = await hawiya(['registry', 'sync'], withFeed);
+    assert.equal((JSON.parse(resynced.stdout) as { applied: number }).applied, 0, 'the cursor moved past it');
+  });
+
+  it('verifies the audit chain and names the first broken link', async () => {
+    const ok = await hawiya(['audit', 'verify'], env);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal((JSON.parse(ok.stdout) as { ok: boolean }).ok, true);
+    const db = testDb ? testDb.reopen() : createDb({ dataDir: env.DATA_DIR! });
+    try {
+      await db.transaction(async (tx) => {
+        await tx.query('ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only');
+        await tx.query(`UPDATE audit_log SET actor = 'someone else' WHERE seq = 2`);
+        await tx.query('ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only');
+      });
+    } finally {
+      if (!testDb) await db.close();
+    }
+    const broken = await hawiya(['audit', 'verify'], env);
+    assert.equal(broken.code, 1);
+    assert.deepEqual(JSON.parse(broken.stdout), { ok: false, seq: 2, reason: 'its content does not match its hash' });
   });
 });
