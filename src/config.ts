@@ -58,7 +58,8 @@ export const configSchema = z.object({
   registry: z.discriminatedUnion('connector', [
     z.object({
       connector: z.literal('file'),
-      file: z.string().default('./data/registry.jsonl'),
+      // Defaults to registry.jsonl in dataDir.
+      file: z.string().optional(),
       eventsFile: z.string().optional(),
     }),
     z.object({
@@ -73,7 +74,7 @@ export const configSchema = z.object({
       breakerFailures: z.number().int().positive().default(5),
       breakerResetSeconds: seconds.default(30),
     }),
-  ]).default({ connector: 'file', file: './data/registry.jsonl' }),
+  ]).default({ connector: 'file' }),
   purgeIntervalSeconds: seconds.default(300),
   // On SIGTERM the node reports not ready for this long before it stops accepting, so the
   // load balancer has seen /readyz fail and sends no more.
@@ -155,5 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: { dir?: string; over
   }
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(`invalid configuration: ${formatIssues(parsed.error)}`);
-  return parsed.data;
+  const config = parsed.data;
+  if (config.registry.connector === 'file' && !config.registry.file) config.registry.file = join(config.dataDir, 'registry.jsonl');
+  return config;
 }

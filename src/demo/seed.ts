@@ -1,7 +1,10 @@
 // Demo data: fictional persons with accounts, and the example relying parties' clients.
 // Idempotent: a second run changes nothing and prints the same JSON (client secrets are
 // read back, persons found by civil number).
+import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Services } from '../app.ts';
+import { writeRegistryFile } from '../register/generate.ts';
 import { setAccountPassword } from '../authn/accounts.ts';
 import { generateClientSecret, needsSecret, type ClientMetadata } from '../oidc/clients.ts';
 import { enterPerson } from '../register/register.ts';
@@ -70,8 +73,19 @@ async function seedPerson(services: Services, demo: DemoPerson): Promise<DemoSee
   return { username, password: demo.password, name: `${demo.record.names.lat.given} ${demo.record.names.lat.family}` };
 }
 
+// The embedded civil registry: a generated fictional population, with the demo persons
+// in it, written once.
+async function ensureDemoRegistry(services: Services): Promise<void> {
+  const { registry } = services.config;
+  if (registry.connector !== 'file' || !registry.file || existsSync(registry.file)) return;
+  mkdirSync(dirname(registry.file), { recursive: true });
+  await writeRegistryFile(registry.file, { count: 1000, seed: 1 });
+  appendFileSync(registry.file, DEMO_PERSONS.map((demo) => `${JSON.stringify(demo.record)}\n`).join(''));
+}
+
 export async function seedDemo(services: Services, ports = { portal: 4000, payments: 4100, mobile: 4200 }): Promise<DemoSeed> {
   const seed: DemoSeed = { accounts: [], clients: [] };
+  await ensureDemoRegistry(services);
   for (const demo of DEMO_PERSONS) seed.accounts.push(await seedPerson(services, demo));
   for (const metadata of demoClients(ports)) {
     const existing = await services.clients.find(metadata.client_id);

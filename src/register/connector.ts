@@ -8,6 +8,7 @@ import { createHttpRegistry } from './civil-registry-http.ts';
 
 export function createCivilRegistry(config: Config['registry'], clock: Clock): CivilRegistry & { close?(): void } {
   if (config.connector === 'file') {
+    if (!config.file) throw new Error('registry.file is not set');
     return createFileRegistry(config.file, config.eventsFile ? { eventsPath: config.eventsFile } : {});
   }
   return createHttpRegistry({

@@ -51,11 +51,13 @@ describe(`the hawiya command (${backend})`, function () {
   before(async () => {
     const kek = randomBytes(32).toString('base64url');
     const base = { NODE_ENV: 'test', HAWIYA_KEK: kek, ISSUER: 'http://localhost:3000' };
+    // DATA_DIR holds PGlite's files, and in both cases the demo's registry file.
+    const dataDir = mkdtempSync(join(tmpdir(), 'hawiya-cli-'));
     if (backend === 'postgres') {
       testDb = await createTestDb();
-      env = { ...base, DATABASE_URL: testDb.url! };
+      env = { ...base, DATA_DIR: dataDir, DATABASE_URL: testDb.url! };
     } else {
-      env = { ...base, DATA_DIR: mkdtempSync(join(tmpdir(), 'hawiya-cli-')) };
+      env = { ...base, DATA_DIR: dataDir };
     }
     const migrated = await hawiya(['migrate'], env);
     assert.equal(migrated.code, 0, migrated.stderr);
@@ -114,6 +116,9 @@ describe(`the hawiya command (${backend})`, function () {
     assert.ok(seed.accounts.every((account) => account.username && account.password));
     assert.deepEqual(seed.clients.map((client) => client.client_id).sort(), ['demo-mobile', 'demo-payments', 'demo-portal']);
     assert.ok(seed.clients.find((client) => client.client_id === 'demo-portal')?.client_secret);
+    // The embedded civil registry was written, with the demo persons in it.
+    const registry = readFileSync(join(env.DATA_DIR!, 'registry.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(registry.length, 1002);
   });
 
   it('rotates keys: the new ones are listed beside the old', async () => {
