@@ -34,6 +34,11 @@ import { createHealthRouter } from './web/health.ts';
 import { createInteractionRouter } from './web/interaction/router.ts';
 import { createCsrf } from './web/csrf.ts';
 import { capBodySize } from './web/body.ts';
+import type { PasskeyDeps } from './authn/passkeys.ts';
+import type { TotpDeps } from './authn/totp.ts';
+import { recordSignIn } from './authn/devices.ts';
+import { enqueueNotice, deliverDueNotices, mailboxAdapter } from './notify/outbox.ts';
+import { deviceIdOf } from './web/device.ts';
 import { renderPage } from './web/render.ts';
 import { translate } from './web/i18n.ts';
 
@@ -134,12 +139,28 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const limiter = createSecretEndpointLimiter({ throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });
   let draining = false;
   const health = createHealthRouter({ db, metrics, draining: () => draining });
+  const issuer = new URL(config.issuer);
+  const passkeys: PasskeyDeps = { db, clock, rpId: issuer.hostname, origin: issuer.origin, rpName: 'Hawiya' };
+  const totp: TotpDeps = { db, clock, box };
   const interaction = createInteractionRouter({
     provider: () => provider.current(),
     csrf,
+    accounts,
+    totp,
+    passkeys,
+    throttle,
+    secondFactorLimits: config.throttle.account,
     maxBodyBytes: config.http.maxBodyBytes,
     defaultLocale: config.defaultLocale,
-    signIn: { accounts, hasher, throttle, limits: config.throttle, dummyHash: await createDummyHash(hasher) },
+    signIn: {
+      accounts, hasher, throttle, limits: config.throttle, dummyHash: await createDummyHash(hasher),
+      onLocked: (accountId) => db.transaction((tx) => enqueueNotice(tx, clock, { accountId, template: 'account_locked' })).then(() => {}),
+    },
+    async onSignedIn(ctx, accountId, amr) {
+      await recordSignIn({ db, clock }, {
+        accountId, deviceId: deviceIdOf(ctx), userAgent: ctx.get('User-Agent'), ip: ctx.ip, requestId: ctx.state.requestId, amr,
+      });
+    },
   });
 
   const registry = createRegistryRouter({
@@ -164,6 +185,12 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     Promise.all([purgeExpired(db, clock), throttle.purge()]).catch(onError);
   }, config.purgeIntervalSeconds * 1000);
   purge.unref();
+  // Until SMTP and SMS adapters are configured, every notice stays in the mailbox.
+  const adapters = { email: mailboxAdapter, sms: mailboxAdapter, mailbox: mailboxAdapter };
+  const outbox = setInterval(() => {
+    deliverDueNotices({ db, clock, adapters }).catch(onError);
+  }, 5000);
+  outbox.unref();
 
   return {
     app,
@@ -173,6 +200,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     },
     close() {
       clearInterval(purge);
+      clearInterval(outbox);
       limiter.stop();
       provider.stop();
     },

@@ -39,6 +39,10 @@ export const configSchema = z.object({
     session: seconds.default(8 * 3600),
     grant: seconds.default(14 * 24 * 3600),
   }).prefault({}),
+  session: z.object({
+    // A session ends after this long without use (the absolute limit is ttl.session).
+    idleSeconds: seconds.default(1800),
+  }).prefault({}),
   argon2: z.object({
     // OWASP: argon2id with m=19 MiB, t=2, p=1 is the floor.
     memoryCost: z.number().int().min(19456).default(19456),

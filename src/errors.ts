@@ -6,6 +6,8 @@ export const errorStatus = {
   csrf_failed: 403,
   signin_failed: 401,
   invalid_token: 401,
+  code_failed: 401,
+  passkey_failed: 401,
   forbidden: 403,
   rate_limited: 429,
   not_found: 404,

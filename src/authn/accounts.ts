@@ -12,6 +12,9 @@ export interface Account {
   passwordHash: string;
   // False when the account is blocked or its person has died.
   active: boolean;
+  // A counter clerk has checked the holder's identity document.
+  verifiedInPerson: boolean;
+  locale: 'ar' | 'fr' | 'en';
 }
 
 export interface AccountDirectory {
@@ -25,14 +28,18 @@ interface AccountRow {
   username: string;
   password_hash: string;
   active: boolean;
+  verified_in_person: boolean;
+  locale: 'ar' | 'fr' | 'en';
   [column: string]: unknown;
 }
 
 const toAccount = (row: AccountRow): Account => ({
   id: row.id, username: row.username, passwordHash: row.password_hash, active: row.active,
+  verifiedInPerson: row.verified_in_person, locale: row.locale,
 });
 
-const SELECT_ACCOUNT = `SELECT a.id, a.username, a.password_hash, (a.blocked_at IS NULL AND p.status = 'alive') AS active
+const SELECT_ACCOUNT = `SELECT a.id, a.username, a.password_hash, (a.blocked_at IS NULL AND p.status = 'alive') AS active,
+  (a.verified_in_person_at IS NOT NULL) AS verified_in_person, COALESCE(a.locale, p.locale) AS locale
   FROM accounts a JOIN persons p ON p.id = a.id`;
 
 // Usernames are matched case-insensitively, trimmed: people type them on phones.

@@ -12,6 +12,8 @@ export interface SignInDeps {
   throttle: Throttle;
   limits: { account: ThrottleLimits; ip: ThrottleLimits };
   dummyHash: string;
+  // Tells the holder their account was locked (through the outbox).
+  onLocked(accountId: string): Promise<void>;
 }
 
 export async function signInWithPassword(deps: SignInDeps, input: { username: string; password: string; ip: string }): Promise<Account> {
@@ -21,8 +23,10 @@ export async function signInWithPassword(deps: SignInDeps, input: { username: st
   const account = await deps.accounts.findByUsername(input.username);
   const matches = await deps.hasher.verify(account?.passwordHash ?? deps.dummyHash, input.password);
   if (!account || !matches) {
-    await deps.throttle.recordFailure(accountKey, deps.limits.account);
+    const { failures } = await deps.throttle.recordFailure(accountKey, deps.limits.account);
     await deps.throttle.recordFailure(ipKey, deps.limits.ip);
+    // Once, when the lock starts; the person may not be the one typing.
+    if (account && failures === deps.limits.account.maxFailures) await deps.onLocked(account.id);
     throw new AppError('signin_failed');
   }
   // A right password during a lock, or for a closed account, is refused the same way,

@@ -7,12 +7,9 @@ import type { KeySet } from './keys.ts';
 import type { Adapter } from 'oidc-provider';
 import { SCOPE_CLAIMS, pairwiseSubject, type FoundAccount } from './claims.ts';
 import { validateClientRoles } from './client-roles.ts';
+import { ACR, levelOfAcr } from '../authn/assurance.ts';
+import { createInteractionPolicy } from './policy.ts';
 
-export const ACR = {
-  low: 'http://eidas.europa.eu/LoA/low',
-  substantial: 'http://eidas.europa.eu/LoA/substantial',
-  high: 'http://eidas.europa.eu/LoA/high',
-} as const;
 
 export interface ProviderDeps {
   config: Config;
@@ -73,13 +70,19 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       scope: DEFAULT_CLIENT_SCOPE,
     } satisfies Partial<ClientMetadata>,
     extraClientMetadata: {
-      properties: ['hawiya_roles'],
-      validator: (_ctx, key, value, metadata) => validateClientRoles(key, value, metadata as Record<string, unknown>),
+      // hawiya_min_acr: the lowest level of assurance the client accepts.
+      properties: ['hawiya_roles', 'hawiya_min_acr'],
+      validator: (_ctx, key, value, metadata) => {
+        if (key === 'hawiya_min_acr' && value !== undefined && levelOfAcr(value) === undefined) {
+          throw new Error(`hawiya_min_acr must be one of ${Object.values(ACR).join(', ')}`);
+        }
+        validateClientRoles(key, value, metadata as Record<string, unknown>);
+      },
     },
     // CORS only from the origins the client redirects to.
     clientBasedCORS: (_ctx, origin, client) => redirectOrigins(client).has(origin),
     findAccount: (ctx, id) => deps.findAccount(ctx.oidc.client?.clientId, id),
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createInteractionPolicy() },
     // Every feature we rely on is named here, on or off, rather than left to the
     // library's defaults.
     features: {
@@ -107,7 +110,13 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       ClientCredentials: config.ttl.clientCredentials,
       IdToken: config.ttl.idToken,
       Interaction: config.ttl.interaction,
-      Session: config.ttl.session,
+      // Idle timeout, never past the absolute lifetime: the session is saved again on
+      // each use, with what is left of both.
+      Session: (_ctx, session) => {
+        const loginTs = (session as { loginTs?: number }).loginTs;
+        const left = loginTs ? loginTs + config.ttl.session - Math.floor(Date.now() / 1000) : config.ttl.session;
+        return Math.max(1, Math.min(config.session.idleSeconds, left));
+      },
       Grant: config.ttl.grant,
       RefreshToken: config.ttl.refreshToken,
     },

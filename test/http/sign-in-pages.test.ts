@@ -74,7 +74,7 @@ describe('sign-in pages', () => {
       const { page } = await openLoginPage();
       assert.match(page.html, /<label for="username">/);
       assert.match(page.html, /<label for="password">/);
-      assert.match(page.html, /autocomplete="username"/);
+      assert.match(page.html, /autocomplete="username webauthn"/);
       assert.match(page.html, /autocomplete="current-password"/);
       assert.match(page.html, /class="skip-link" href="#main"/);
     });

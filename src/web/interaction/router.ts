@@ -1,5 +1,11 @@
-// The sign-in and consent pages. Thin: each handler loads the interaction, checks the
-// form, calls one domain function, and hands the result back to the provider.
+// The sign-in, step-up and consent pages. Thin: each handler loads the interaction,
+// checks the form, calls the domain, and hands the result back to the provider.
+//
+//   first factor     password (or a passkey, which may be enough on its own)
+//   second factor    only when the level asked for needs it: TOTP, passkey or recovery code
+//   step-up          a signed-in person asked for a higher level: only the missing factor
+//   unreachable      the account has no factor that reaches the level: the request fails
+//                    with unmet_authentication_requirements, never with a lower level
 import Router from '@koa/router';
 import type { Provider, InteractionResults } from 'oidc-provider';
 import { z } from 'zod';
@@ -12,12 +18,24 @@ import { localeFor } from '../locale.ts';
 import { originOf } from '../security-headers.ts';
 import type { Locale } from '../i18n.ts';
 import { signInWithPassword, type SignInDeps } from '../../authn/sign-in.ts';
-import { ACR } from '../../oidc/provider.ts';
+import { ACR, atLeast, levelOf, requiredLevel, passkeyMethods, withMfa, type Level, type Method } from '../../authn/assurance.ts';
+import { readProgress, recordProgress, clearProgress, factorsOf, missingFactors, merge, type Progress } from '../../authn/sign-in-flow.ts';
+import { verifyTotp, type TotpDeps } from '../../authn/totp.ts';
+import { useRecoveryCode } from '../../authn/recovery-codes.ts';
+import { authenticationOptions, authenticateWithPasskey, PasskeyError, type PasskeyDeps } from '../../authn/passkeys.ts';
+import type { AccountDirectory } from '../../authn/accounts.ts';
+import type { Throttle, ThrottleLimits } from '../../authn/throttle.ts';
 
 export interface InteractionDeps {
   provider(): Provider;
   csrf: Csrf;
   signIn: SignInDeps;
+  accounts: AccountDirectory;
+  totp: TotpDeps;
+  passkeys: PasskeyDeps;
+  throttle: Throttle;
+  secondFactorLimits: ThrottleLimits;
+  onSignedIn(ctx: AppContext, accountId: string, amr: readonly Method[]): Promise<void>;
   maxBodyBytes: number;
   defaultLocale: Locale;
 }
@@ -28,6 +46,8 @@ const signInForm = z.object({
   username: z.string().trim().min(1, 'fields.username.required').max(128),
   password: z.string().min(1, 'fields.password.required').max(1024),
 });
+
+const codeForm = z.object({ code: z.string().trim().min(1, 'fields.code.required').max(32) });
 
 async function loadInteraction(deps: InteractionDeps, ctx: AppContext): Promise<Details> {
   let details: Details;
@@ -45,37 +65,110 @@ async function loadInteraction(deps: InteractionDeps, ctx: AppContext): Promise<
   return details;
 }
 
-async function clientName(deps: InteractionDeps, details: Details): Promise<string> {
+async function loadClient(deps: InteractionDeps, details: Details) {
   const clientId = String(details.params.client_id ?? '');
   const client = await deps.provider().Client.find(clientId);
-  return client?.clientName ?? clientId;
+  return { name: client?.clientName ?? clientId, metadata: (client?.metadata() ?? {}) as Record<string, unknown> };
+}
+
+function parseClaims(value: unknown): { id_token?: { acr?: { essential?: boolean; value?: unknown; values?: unknown } } } {
+  if (typeof value !== 'string') return {};
+  try {
+    return JSON.parse(value) as ReturnType<typeof parseClaims>;
+  } catch {
+    return {};
+  }
+}
+
+async function requiredLevelOf(deps: InteractionDeps, details: Details): Promise<Level> {
+  const { metadata } = await loadClient(deps, details);
+  const acr = parseClaims(details.params.claims).id_token?.acr;
+  return requiredLevel({ clientMinimum: metadata.hawiya_min_acr, acrValues: details.params.acr_values, essentialAcr: acr?.essential ? acr : undefined });
+}
+
+// Only the level is short: the signed-in person steps up instead of signing in again.
+function isStepUp(details: Details): boolean {
+  const reasons = details.prompt.reasons ?? [];
+  return details.prompt.name === 'login' && details.session?.accountId !== undefined && reasons.length > 0 && reasons.every((reason) => reason === 'acr_level');
+}
+
+// Who is signing in and what they have proved: this interaction's progress, or the
+// session's own sign-in when stepping up.
+async function currentProgress(deps: InteractionDeps, details: Details): Promise<Progress | null> {
+  const progress = await readProgress(deps.totp.db, deps.totp.clock, details.uid);
+  if (progress) return progress;
+  if (isStepUp(details)) return { accountId: details.session!.accountId, amr: (details.session!.amr ?? []) as Method[] };
+  return null;
 }
 
 function pageData(deps: InteractionDeps, details: Details) {
   const base = `/interaction/${details.uid}`;
-  return { csrf: deps.csrf.token(details.uid), abortAction: `${base}/abort`, pagePath: base };
+  return { csrf: deps.csrf.token(details.uid), abortAction: `${base}/abort`, pagePath: base, base };
 }
 
 async function renderLogin(deps: InteractionDeps, ctx: AppContext, details: Details, extra: { username?: string; error?: AppError } = {}) {
   renderPage(ctx, 'interaction/login', {
     ...pageData(deps, details),
     action: `/interaction/${details.uid}/login`,
-    clientName: await clientName(deps, details),
+    clientName: (await loadClient(deps, details)).name,
     username: extra.username ?? (typeof details.params.login_hint === 'string' ? details.params.login_hint : ''),
     error: extra.error,
   });
-}
-
-// The scopes and claims the consent page asks for, from the provider's missing ones.
-function missingScopes(details: Details): string[] {
-  const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
-  return missing.filter((scope) => scope !== 'openid' || missing.length === 1);
 }
 
 async function finish(deps: InteractionDeps, ctx: AppContext, result: InteractionResults, merge: boolean) {
   const redirectTo = await deps.provider().interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
   ctx.status = 303;
   ctx.redirect(redirectTo);
+}
+
+async function finishSignIn(deps: InteractionDeps, ctx: AppContext, details: Details, progress: Progress): Promise<void> {
+  const account = await deps.accounts.findById(progress.accountId);
+  if (!account?.active) throw new AppError('signin_failed');
+  const amr = withMfa(progress.amr);
+  await clearProgress(deps.totp.db, details.uid);
+  await deps.onSignedIn(ctx, account.id, amr);
+  await finish(deps, ctx, { login: { accountId: account.id, acr: ACR[levelOf(amr, account)], amr, remember: true } }, false);
+}
+
+// After any factor: done if the level is reached, the next factor's page if one can
+// reach it, the OAuth error if none can.
+async function advance(deps: InteractionDeps, ctx: AppContext, details: Details, progress: Progress, error?: AppError): Promise<void> {
+  const account = await deps.accounts.findById(progress.accountId);
+  if (!account?.active) throw new AppError('signin_failed');
+  const required = await requiredLevelOf(deps, details);
+  if (atLeast(levelOf(progress.amr, account), required)) return finishSignIn(deps, ctx, details, progress);
+  const offered = missingFactors(progress.amr, required, await factorsOf(deps.totp.db, account.id, account.verifiedInPerson));
+  if (offered.length === 0) {
+    await clearProgress(deps.totp.db, details.uid);
+    return finish(deps, ctx, { error: 'unmet_authentication_requirements', error_description: `this account cannot reach the ${required} level of assurance` }, false);
+  }
+  await recordProgress(deps.totp.db, deps.totp.clock, details.uid, progress);
+  if (error) ctx.status = error.status;
+  const method = typeof ctx.query.method === 'string' ? ctx.query.method : undefined;
+  renderPage(ctx, 'interaction/second-factor', {
+    ...pageData(deps, details),
+    clientName: (await loadClient(deps, details)).name,
+    stepUp: isStepUp(details),
+    required,
+    offered,
+    chosen: offered.find((factor) => factor === method) ?? offered[0],
+    error,
+  });
+}
+
+// Second factors are throttled per account like passwords: six digits are guessable.
+async function checkSecondFactor(deps: InteractionDeps, accountId: string, attempt: () => Promise<boolean>): Promise<boolean> {
+  const key = `second-factor:${accountId}`;
+  if ((await deps.throttle.locked([key])).length > 0) return false;
+  const ok = await attempt();
+  if (ok) await deps.throttle.reset(key);
+  else await deps.throttle.recordFailure(key, deps.secondFactorLimits);
+  return ok;
+}
+
+function fieldErrors(error: z.ZodError): AppError {
+  return new AppError('invalid_form', { fields: Object.fromEntries(error.issues.map((issue) => [String(issue.path[0]), issue.message])) });
 }
 
 export function createInteractionRouter(deps: InteractionDeps): Router<AppState> {
@@ -87,34 +180,49 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
     await next();
   });
 
+  // Loads the interaction and, for a POST, its form with the CSRF token checked.
+  async function postedForm(ctx: AppContext): Promise<{ details: Details; form: URLSearchParams }> {
+    const details = await loadInteraction(deps, ctx);
+    const form = await readForm(ctx, deps.maxBodyBytes);
+    deps.csrf.assert(details.uid, form.get('csrf'));
+    return { details, form };
+  }
+
+  async function progressOrFail(details: Details): Promise<Progress> {
+    const progress = await currentProgress(deps, details);
+    if (!progress || details.prompt.name !== 'login') throw new AppError('interaction_expired');
+    return progress;
+  }
+
   router.get('/', async (ctx) => {
     const details = await loadInteraction(deps, ctx);
-    if (details.prompt.name === 'login') return renderLogin(deps, ctx, details);
+    if (details.prompt.name === 'login') {
+      const progress = await currentProgress(deps, details);
+      return progress ? advance(deps, ctx, details, progress) : renderLogin(deps, ctx, details);
+    }
     if (details.prompt.name === 'consent') {
+      const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
       return renderPage(ctx, 'interaction/consent', {
         ...pageData(deps, details),
         action: `/interaction/${details.uid}/confirm`,
-        clientName: await clientName(deps, details),
-        scopes: missingScopes(details),
+        clientName: (await loadClient(deps, details)).name,
+        scopes: missing.filter((scope) => scope !== 'openid' || missing.length === 1),
       });
     }
     throw new AppError('bad_request');
   });
 
   router.post('/login', async (ctx) => {
-    const details = await loadInteraction(deps, ctx);
-    const form = await readForm(ctx, deps.maxBodyBytes);
-    deps.csrf.assert(details.uid, form.get('csrf'));
+    const { details, form } = await postedForm(ctx);
     if (details.prompt.name !== 'login') throw new AppError('bad_request');
     const parsed = signInForm.safeParse({ username: form.get('username') ?? '', password: form.get('password') ?? '' });
     if (!parsed.success) {
-      const fields = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
       ctx.status = 400;
-      return renderLogin(deps, ctx, details, { username: form.get('username') ?? '', error: new AppError('invalid_form', { fields }) });
+      return renderLogin(deps, ctx, details, { username: form.get('username') ?? '', error: fieldErrors(parsed.error) });
     }
     try {
       const account = await signInWithPassword(deps.signIn, { ...parsed.data, ip: ctx.ip });
-      return await finish(deps, ctx, { login: { accountId: account.id, acr: ACR.low, amr: ['pwd'] } }, false);
+      return await advance(deps, ctx, details, { accountId: account.id, amr: ['pwd'] });
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'signin_failed') throw err;
       ctx.status = 401;
@@ -122,10 +230,56 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
     }
   });
 
+  router.post('/otp', async (ctx) => {
+    const { details, form } = await postedForm(ctx);
+    const progress = await progressOrFail(details);
+    const parsed = codeForm.safeParse({ code: form.get('code') ?? '' });
+    if (!parsed.success) return advance(deps, ctx, details, progress, fieldErrors(parsed.error));
+    const ok = await checkSecondFactor(deps, progress.accountId, () => verifyTotp(deps.totp, progress.accountId, parsed.data.code.replace(/\s/g, '')));
+    if (!ok) return advance(deps, ctx, details, progress, new AppError('code_failed', { fields: { code: 'fields.code.wrong' } }));
+    return advance(deps, ctx, details, { accountId: progress.accountId, amr: merge(progress.amr, ['otp']) });
+  });
+
+  router.post('/recovery', async (ctx) => {
+    const { details, form } = await postedForm(ctx);
+    const progress = await progressOrFail(details);
+    const parsed = codeForm.safeParse({ code: form.get('code') ?? '' });
+    if (!parsed.success) return advance(deps, ctx, details, progress, fieldErrors(parsed.error));
+    const ok = await checkSecondFactor(deps, progress.accountId, () => useRecoveryCode(deps.totp.db, deps.totp.clock, progress.accountId, parsed.data.code));
+    if (!ok) return advance(deps, ctx, details, progress, new AppError('code_failed', { fields: { code: 'fields.code.wrong' } }));
+    // A recovery code stands in for the authenticator app: a one-time code.
+    return advance(deps, ctx, details, { accountId: progress.accountId, amr: merge(progress.amr, ['otp']) });
+  });
+
+  // The passkey ceremony's options, as JSON for the page's script.
+  router.post('/passkey/options', async (ctx) => {
+    const { details } = await postedForm(ctx);
+    const progress = await currentProgress(deps, details);
+    ctx.body = await authenticationOptions(deps.passkeys, progress?.accountId ?? null);
+  });
+
+  router.post('/passkey', async (ctx) => {
+    const { details, form } = await postedForm(ctx);
+    if (details.prompt.name !== 'login') throw new AppError('bad_request');
+    const progress = await currentProgress(deps, details);
+    let assertion;
+    try {
+      assertion = await authenticateWithPasskey(deps.passkeys, { challengeId: form.get('challengeId') ?? '', response: JSON.parse(form.get('response') ?? 'null') });
+    } catch (err) {
+      if (!(err instanceof PasskeyError) && !(err instanceof SyntaxError)) throw err;
+      const error = new AppError('passkey_failed');
+      if (progress) return advance(deps, ctx, details, progress, error);
+      ctx.status = 401;
+      return renderLogin(deps, ctx, details, { error });
+    }
+    if (!assertion.userVerified) throw new AppError('passkey_failed');
+    // A passkey for another account than the one signing in starts that account's sign-in.
+    const base = progress && progress.accountId === assertion.accountId ? progress.amr : [];
+    return advance(deps, ctx, details, { accountId: assertion.accountId, amr: merge(base, passkeyMethods(assertion.passkey.backedUp)) });
+  });
+
   router.post('/confirm', async (ctx) => {
-    const details = await loadInteraction(deps, ctx);
-    const form = await readForm(ctx, deps.maxBodyBytes);
-    deps.csrf.assert(details.uid, form.get('csrf'));
+    const { details } = await postedForm(ctx);
     if (details.prompt.name !== 'consent' || !details.session) throw new AppError('bad_request');
     const provider = deps.provider();
     const grant = details.grantId
@@ -141,9 +295,8 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
   });
 
   router.post('/abort', async (ctx) => {
-    const details = await loadInteraction(deps, ctx);
-    const form = await readForm(ctx, deps.maxBodyBytes);
-    deps.csrf.assert(details.uid, form.get('csrf'));
+    const { details } = await postedForm(ctx);
+    await clearProgress(deps.totp.db, details.uid);
     await finish(deps, ctx, { error: 'access_denied', error_description: 'the person declined' }, false);
   });
 

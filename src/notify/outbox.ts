@@ -1,0 +1,70 @@
+// The outbox: notices to people are written in the same transaction as what caused them,
+// and delivered afterwards by a worker, with retries and backoff, so none is lost when a
+// gateway is down. The default adapter keeps them in a development mailbox (the table
+// itself); SMTP and SMS adapters plug in behind the same interface.
+import { randomUUID } from 'node:crypto';
+import type { Db, Queryable } from '../db/db.ts';
+import type { Clock } from '../clock.ts';
+
+export type Channel = 'email' | 'sms' | 'mailbox';
+
+export interface Notice {
+  id: string;
+  channel: Channel;
+  recipient: string;
+  template: string;
+  locale: string;
+  payload: Record<string, unknown>;
+}
+
+export interface DeliveryAdapter {
+  deliver(notice: Notice): Promise<void>;
+}
+
+// Writes nothing anywhere: the notice stays readable in the outbox (the dev mailbox).
+export const mailboxAdapter: DeliveryAdapter = { deliver: async () => {} };
+
+// Where a person's notices go: email, else text message, else the development mailbox.
+export async function enqueueNotice(tx: Queryable, clock: Clock, input: { accountId: string; template: string; payload?: Record<string, unknown> }): Promise<string> {
+  const { rows } = await tx.query<{ email: string | null; phone: string | null; locale: string }>(
+    `SELECT a.email, a.phone, COALESCE(a.locale, p.locale) AS locale FROM accounts a JOIN persons p ON p.id = a.id WHERE a.id = $1`, [input.accountId],
+  );
+  const contact = rows[0];
+  const [channel, recipient]: [Channel, string] = contact?.email ? ['email', contact.email] : contact?.phone ? ['sms', contact.phone] : ['mailbox', input.accountId];
+  const id = randomUUID();
+  const now = clock.now();
+  await tx.query(
+    `INSERT INTO outbox (id, account_id, channel, recipient, template, locale, payload, created_at, next_attempt_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
+    [id, input.accountId, channel, recipient, input.template, contact?.locale ?? 'ar', input.payload ?? {}, now],
+  );
+  return id;
+}
+
+const MAX_BACKOFF_SECONDS = 3600;
+
+// Delivers what is due. A failure is recorded and retried later with a doubling delay.
+export async function deliverDueNotices(deps: { db: Db; clock: Clock; adapters: Record<Channel, DeliveryAdapter> }, limit = 100): Promise<{ delivered: number; failed: number }> {
+  const { rows } = await deps.db.query<Notice & { attempts: number; [column: string]: unknown }>(
+    `SELECT id, channel, recipient, template, locale, payload, attempts FROM outbox
+     WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
+    [deps.clock.now(), limit],
+  );
+  let delivered = 0;
+  let failed = 0;
+  for (const notice of rows) {
+    try {
+      await deps.adapters[notice.channel].deliver(notice);
+      await deps.db.query('UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [notice.id, deps.clock.now()]);
+      delivered += 1;
+    } catch (err) {
+      const delay = Math.min(MAX_BACKOFF_SECONDS, 30 * 2 ** notice.attempts);
+      await deps.db.query(
+        'UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1',
+        [notice.id, String((err as Error).message).slice(0, 500), new Date(deps.clock.now().getTime() + delay * 1000)],
+      );
+      failed += 1;
+    }
+  }
+  return { delivered, failed };
+}
