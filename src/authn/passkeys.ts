@@ -95,7 +95,14 @@ export async function registrationOptions(deps: PasskeyDeps, account: { id: stri
   return { challengeId: await storeChallenge(deps, options.challenge, 'register', account.id), options };
 }
 
-export async function registerPasskey(tx: Queryable, deps: PasskeyDeps, input: { accountId: string; challengeId: string; response: RegistrationResponseJSON; name: string }): Promise<Passkey> {
+// Verifies, then stores the passkey in one transaction with whatever `alsoInTransaction`
+// writes (the audit record). On PGlite a query outside an open transaction waits for it,
+// so everything after the verification goes through the transaction's own handle.
+export async function registerPasskey(
+  deps: PasskeyDeps,
+  input: { accountId: string; challengeId: string; response: RegistrationResponseJSON; name: string },
+  alsoInTransaction: (tx: Queryable, passkey: Passkey) => Promise<unknown> = async () => {},
+): Promise<Passkey> {
   const { challenge, accountId } = await takeChallenge(deps, input.challengeId, 'register');
   if (accountId !== input.accountId) throw new PasskeyError('the challenge belongs to another account');
   let verification;
@@ -108,15 +115,21 @@ export async function registerPasskey(tx: Queryable, deps: PasskeyDeps, input: {
   }
   if (!verification.verified) throw new PasskeyError('the passkey could not be verified');
   const { credential, credentialDeviceType, credentialBackedUp, aaguid } = verification.registrationInfo;
-  const id = randomUUID();
   const now = deps.clock.now();
-  await tx.query(
-    `INSERT INTO passkeys (id, account_id, credential_id, public_key, counter, transports, backup_eligible, backed_up, aaguid, name, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [id, input.accountId, credential.id, Buffer.from(credential.publicKey), credential.counter, credential.transports ?? [],
-      credentialDeviceType === 'multiDevice', credentialBackedUp, aaguid, input.name, now],
-  );
-  return { id, credentialId: credential.id, name: input.name, backupEligible: credentialDeviceType === 'multiDevice', backedUp: credentialBackedUp, createdAt: now, lastUsedAt: null };
+  const passkey: Passkey = {
+    id: randomUUID(), credentialId: credential.id, name: input.name, backupEligible: credentialDeviceType === 'multiDevice',
+    backedUp: credentialBackedUp, createdAt: now, lastUsedAt: null,
+  };
+  await deps.db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO passkeys (id, account_id, credential_id, public_key, counter, transports, backup_eligible, backed_up, aaguid, name, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [passkey.id, input.accountId, credential.id, Buffer.from(credential.publicKey), credential.counter, credential.transports ?? [],
+        passkey.backupEligible, credentialBackedUp, aaguid, input.name, now],
+    );
+    await alsoInTransaction(tx, passkey);
+  });
+  return passkey;
 }
 
 // Discoverable credentials: no username needed, so the same options serve autofill.
