@@ -11,13 +11,23 @@ export function localeFor(ctx: AppContext, defaultLocale: Locale, uiLocales?: st
   return pickLocale([requested, uiLocales, ctx.cookies.get(LOCALE_COOKIE, { signed: false }), ctx.get('Accept-Language')]) ?? defaultLocale;
 }
 
+export function rememberLocale(ctx: AppContext, chosen: Locale): void {
+  ctx.cookies.set(LOCALE_COOKIE, chosen, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: 365 * 24 * 3600 * 1000, signed: false, overwrite: true });
+}
+
 export function locale(defaultLocale: Locale): AppMiddleware {
   return async (ctx, next) => {
     const requested = ctx.query.lang;
-    if (isLocale(requested)) {
-      ctx.cookies.set(LOCALE_COOKIE, requested, { httpOnly: true, sameSite: 'lax', secure: ctx.secure, maxAge: 365 * 24 * 3600 * 1000, signed: false, overwrite: true });
-    }
-    ctx.state.locale = localeFor(ctx, defaultLocale);
+    if (isLocale(requested)) rememberLocale(ctx, requested);
+    // Worked out on first use (most API requests never render a page), and settable by
+    // pages that know better (the interaction's ui_locales).
+    let chosen: Locale | undefined;
+    Object.defineProperty(ctx.state, 'locale', {
+      get: () => (chosen ??= localeFor(ctx, defaultLocale)),
+      set: (value: Locale) => { chosen = value; },
+      configurable: true,
+      enumerable: true,
+    });
     await next();
   };
 }

@@ -19,7 +19,9 @@ export function requestContext(deps: { log: Logger; metrics: Metrics; trustProxy
     const incoming = ctx.get('X-Request-Id');
     const requestId = deps.trustProxy && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = deps.log.child({ requestId });
+    // The child logger is made only when something logs: most requests never do.
+    let child: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { get: () => (child ??= deps.log.child({ requestId })), configurable: true });
     ctx.set('X-Request-Id', requestId);
     const started = process.hrtime.bigint();
     try {
@@ -31,7 +33,7 @@ export function requestContext(deps: { log: Logger; metrics: Metrics; trustProxy
       deps.metrics.durations.observe({ method: ctx.method, route }, seconds);
       // The path only: query strings carry codes and tokens. Probes are logged at debug.
       const level = PROBES.has(route) ? 'debug' : 'info';
-      ctx.state.log[level]({ method: ctx.method, path: ctx.path, route, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
+      if (deps.log.isLevelEnabled(level)) ctx.state.log[level]({ method: ctx.method, path: ctx.path, route, status: ctx.status, ms: Math.round(seconds * 1000) }, 'request');
     }
   };
 }
