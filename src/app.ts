@@ -32,6 +32,8 @@ import { serveStatic } from './web/static.ts';
 import { createSecretEndpointLimiter } from './web/secret-endpoints.ts';
 import { createHealthRouter } from './web/health.ts';
 import { createInteractionRouter } from './web/interaction/router.ts';
+import { createAccountRouters } from './web/account/router.ts';
+import { ensureAccountClient } from './oidc/first-party.ts';
 import { createCsrf } from './web/csrf.ts';
 import { capBodySize } from './web/body.ts';
 import type { PasskeyDeps } from './authn/passkeys.ts';
@@ -39,6 +41,8 @@ import type { TotpDeps } from './authn/totp.ts';
 import { recordSignIn } from './authn/devices.ts';
 import { enqueueNotice, deliverDueNotices, mailboxAdapter } from './notify/outbox.ts';
 import { deviceIdOf } from './web/device.ts';
+import { underPaths } from './web/under-paths.ts';
+import { cachePublicDocuments } from './web/public-documents.ts';
 import { renderPage } from './web/render.ts';
 import { translate } from './web/i18n.ts';
 
@@ -102,6 +106,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
 
   const metrics = createMetrics();
   const clients = createClientRegistry({ db, box, clock });
+  await ensureAccountClient(clients, config.issuer);
   const accounts = createAccountDirectory({ db, clock });
   const hasher = createPasswordHasher(config.argon2);
   const throttle = createThrottle({ db, clock });
@@ -156,11 +161,16 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
       accounts, hasher, throttle, limits: config.throttle, dummyHash: await createDummyHash(hasher),
       onLocked: (accountId) => db.transaction((tx) => enqueueNotice(tx, clock, { accountId, template: 'account_locked' })).then(() => {}),
     },
-    async onSignedIn(ctx, accountId, amr) {
+    async onSignedIn(ctx, { accountId, clientId, amr }) {
       await recordSignIn({ db, clock }, {
-        accountId, deviceId: deviceIdOf(ctx), userAgent: ctx.get('User-Agent'), ip: ctx.ip, requestId: ctx.state.requestId, amr,
+        accountId, clientId, deviceId: deviceIdOf(ctx), userAgent: ctx.get('User-Agent'), ip: ctx.ip, requestId: ctx.state.requestId, amr,
       });
     },
+  });
+
+  const accountPages = createAccountRouters({
+    provider: () => provider.current(), csrf, db, clock, accounts, persons, clients, totp, passkeys, throttle,
+    enrolmentLimits: config.throttle.account, maxBodyBytes: config.http.maxBodyBytes,
   });
 
   const registry = createRegistryRouter({
@@ -170,15 +180,18 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
 
   app.use(securityHeaders({ hsts: config.issuer.startsWith('https://') }));
   app.use(requestContext({ log, metrics, trustProxy: config.trustProxy }));
+  app.use(cachePublicDocuments(() => provider.current()));
   app.use(errorHandler());
   app.use(locale(config.defaultLocale));
   app.use(capBodySize(config.http.maxBodyBytes));
   app.use(serveStatic());
   app.use(limiter.middleware);
-  app.use(health.routes());
-  app.use(registry.routes());
-  app.use(interaction.routes());
-  app.use(interaction.allowedMethods());
+  // Each router runs only under its own paths, so the provider's hot endpoints do not pay
+  // for route matching they never need.
+  app.use(underPaths(['/healthz', '/readyz', '/metrics'], health.routes()));
+  app.use(underPaths(['/registry/'], registry.routes()));
+  app.use(underPaths(['/interaction/'], interaction.routes()));
+  for (const router of accountPages) app.use(router.routes());
   app.use(provider.middleware());
 
   const purge = setInterval(() => {

@@ -8,6 +8,7 @@ export const errorStatus = {
   invalid_token: 401,
   code_failed: 401,
   passkey_failed: 401,
+  passkey_not_added: 400,
   forbidden: 403,
   rate_limited: 429,
   not_found: 404,

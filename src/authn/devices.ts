@@ -6,7 +6,7 @@ import type { Clock } from '../clock.ts';
 import { enqueueNotice } from '../notify/outbox.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 
-export async function recordSignIn(deps: { db: Db; clock: Clock }, input: { accountId: string; deviceId: string; userAgent: string; ip: string; requestId: string; amr: readonly string[] }): Promise<{ newDevice: boolean }> {
+export async function recordSignIn(deps: { db: Db; clock: Clock }, input: { accountId: string; clientId: string; deviceId: string; userAgent: string; ip: string; requestId: string; amr: readonly string[] }): Promise<{ newDevice: boolean }> {
   const deviceHash = createHash('sha256').update(input.deviceId).digest('hex');
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
@@ -26,7 +26,7 @@ export async function recordSignIn(deps: { db: Db; clock: Clock }, input: { acco
     const place = input.ip.includes(':') ? input.ip.split(':').slice(0, 3).join(':') + '::/48' : input.ip.split('.').slice(0, 3).join('.') + '.0/24';
     await appendAudit(tx, deps.clock, {
       actor: `person:${input.accountId}`, action: 'account.signed_in', subject: input.accountId, requestId: input.requestId,
-      details: { amr: input.amr, network: place, device: input.userAgent.slice(0, 200), newDevice },
+      details: { clientId: input.clientId, amr: input.amr, network: place, device: input.userAgent.slice(0, 200), newDevice },
     });
     if (newDevice) await enqueueNotice(tx, deps.clock, { accountId: input.accountId, template: 'new_device', payload: { device: input.userAgent.slice(0, 200), network: place } });
     return { newDevice };

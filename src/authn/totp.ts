@@ -14,6 +14,9 @@ export interface TotpDeps {
   clock: Clock;
 }
 
+// What reading and spending a code needs: a Db, or a caller's transaction.
+export type TotpStore = Pick<TotpDeps, 'box' | 'clock'> & { db: Queryable };
+
 const context = (accountId: string) => `totp:${accountId}`;
 // One step either way: a phone's clock may be 30 s off.
 const TOLERANCE_SECONDS = 30;
@@ -35,8 +38,23 @@ export async function beginTotpEnrolment(deps: TotpDeps, accountId: string, labe
      WHERE totp_factors.confirmed_at IS NULL`,
     [accountId, deps.box.seal(Buffer.from(secret), context(accountId)), deps.clock.now()],
   );
+  return enrolmentView(secret, label);
+}
+
+async function enrolmentView(secret: string, label: string): Promise<{ secret: string; uri: string; qrSvg: string }> {
   const uri = generateURI({ issuer: 'Hawiya', label, secret });
   return { secret, uri, qrSvg: await QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' }) };
+}
+
+// The enrolment under way, if it started less than maxAgeSeconds ago: a reload or a
+// mistyped code shows the same secret again, so what the person scanned stays valid.
+export async function pendingTotpEnrolment(deps: TotpStore, accountId: string, label: string, maxAgeSeconds: number): Promise<{ secret: string; uri: string; qrSvg: string } | null> {
+  const { rows } = await deps.db.query<TotpRow & { created_at: Date }>(
+    'SELECT secret_sealed, last_step, confirmed_at, created_at FROM totp_factors WHERE account_id = $1 AND confirmed_at IS NULL AND created_at > $2',
+    [accountId, new Date(deps.clock.now().getTime() - maxAgeSeconds * 1000)],
+  );
+  if (!rows[0]) return null;
+  return enrolmentView(deps.box.open(toBuffer(rows[0].secret_sealed), context(accountId)).toString(), label);
 }
 
 async function readFactor(queryable: Queryable, accountId: string): Promise<TotpRow | undefined> {
@@ -45,7 +63,7 @@ async function readFactor(queryable: Queryable, accountId: string): Promise<Totp
 }
 
 // True when the code matches a step not used before; that step is then spent.
-async function acceptCode(deps: TotpDeps, accountId: string, code: string, confirmed: boolean): Promise<boolean> {
+async function acceptCode(deps: TotpStore, accountId: string, code: string, confirmed: boolean): Promise<boolean> {
   if (!TOTP_CODE.test(code)) return false;
   const factor = await readFactor(deps.db, accountId);
   if (!factor || (factor.confirmed_at !== null) !== confirmed) return false;
@@ -64,11 +82,11 @@ async function acceptCode(deps: TotpDeps, accountId: string, code: string, confi
   return rowCount === 1;
 }
 
-export function confirmTotpEnrolment(deps: TotpDeps, accountId: string, code: string): Promise<boolean> {
+export function confirmTotpEnrolment(deps: TotpStore, accountId: string, code: string): Promise<boolean> {
   return acceptCode(deps, accountId, code, false);
 }
 
-export function verifyTotp(deps: TotpDeps, accountId: string, code: string): Promise<boolean> {
+export function verifyTotp(deps: TotpStore, accountId: string, code: string): Promise<boolean> {
   return acceptCode(deps, accountId, code, true);
 }
 

@@ -9,6 +9,7 @@ import { SCOPE_CLAIMS, pairwiseSubject, type FoundAccount } from './claims.ts';
 import { validateClientRoles } from './client-roles.ts';
 import { ACR, levelOfAcr } from '../authn/assurance.ts';
 import { createInteractionPolicy } from './policy.ts';
+import { loadExistingGrant } from './first-party.ts';
 
 
 export interface ProviderDeps {
@@ -71,10 +72,14 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     } satisfies Partial<ClientMetadata>,
     extraClientMetadata: {
       // hawiya_min_acr: the lowest level of assurance the client accepts.
-      properties: ['hawiya_roles', 'hawiya_min_acr'],
+      // hawiya_first_party: Hawiya's own pages (hawiya-account), granted without consent.
+      properties: ['hawiya_roles', 'hawiya_min_acr', 'hawiya_first_party'],
       validator: (_ctx, key, value, metadata) => {
         if (key === 'hawiya_min_acr' && value !== undefined && levelOfAcr(value) === undefined) {
           throw new Error(`hawiya_min_acr must be one of ${Object.values(ACR).join(', ')}`);
+        }
+        if (key === 'hawiya_first_party' && value !== undefined && typeof value !== 'boolean') {
+          throw new Error('hawiya_first_party must be a boolean');
         }
         validateClientRoles(key, value, metadata as Record<string, unknown>);
       },
@@ -82,6 +87,7 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     // CORS only from the origins the client redirects to.
     clientBasedCORS: (_ctx, origin, client) => redirectOrigins(client).has(origin),
     findAccount: (ctx, id) => deps.findAccount(ctx.oidc.client?.clientId, id),
+    loadExistingGrant,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createInteractionPolicy() },
     // Every feature we rely on is named here, on or off, rather than left to the
     // library's defaults.

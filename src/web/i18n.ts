@@ -33,11 +33,12 @@ export function direction(locale: Locale): 'rtl' | 'ltr' {
   return locale === 'ar' ? 'rtl' : 'ltr';
 }
 
-// `{name}` placeholders are filled from vars. A missing key shows the key itself, which
-// the locale test catches long before a person could see it.
+// `{name}` placeholders are filled from vars, each wrapped in Unicode isolates (FSI … PDI)
+// so a Latin service name or a number keeps its own direction inside an Arabic sentence.
+// A missing key shows the key itself, which the locale test catches first.
 export function translate(locale: Locale, key: string, vars: Record<string, string | number> = {}): string {
   const template = catalogues.get(locale)?.get(key) ?? catalogues.get('en')?.get(key) ?? key;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? `\u2068${String(vars[name])}\u2069` : whole));
 }
 
 // The first supported language in a space-separated list (ui_locales) or an

@@ -98,12 +98,16 @@ export async function startHawiya(options: { db: Db; kek: Buffer; issuer?: strin
 export const newKek = () => randomBytes(32);
 
 // Real time plus an offset that a test can move forward.
-export function createOffsetClock(): Clock & { advance(seconds: number): void } {
+export function createOffsetClock(): Clock & { advance(seconds: number): void; reset(): void } {
   let offset = 0;
   return {
     now: () => new Date(Date.now() + offset),
     advance(seconds: number) {
       offset += seconds * 1000;
+    },
+    // Back to real time, for tests of rules the provider checks against its own clock.
+    reset() {
+      offset = 0;
     },
   };
 }

@@ -55,7 +55,9 @@ export class UserAgent {
       if (stop(current)) return { url: current, status: response.status, html: '', headers: response.headers };
       response = await this.request(current);
     }
-    return { url: current, status: response.status, html: await response.text(), headers: response.headers };
+    // Translations wrap their variables in Unicode isolates (U+2068 … U+2069) for the
+    // browser's layout; tests read the words without them.
+    return { url: current, status: response.status, html: (await response.text()).replace(/[\u2068\u2069]/g, ''), headers: response.headers };
   }
 }
 

@@ -34,7 +34,7 @@ describe('translations', () => {
   });
 
   it('fills placeholders', () => {
-    assert.equal(translate('fr', 'signin.cancel', { client: 'Portail' }), 'Annuler et revenir à Portail');
+    assert.equal(translate('fr', 'signin.cancel', { client: 'Portail' }), 'Annuler et revenir à \u2068Portail\u2069');
   });
 
   it('picks the first supported language by weight', () => {

@@ -35,7 +35,7 @@ export interface InteractionDeps {
   passkeys: PasskeyDeps;
   throttle: Throttle;
   secondFactorLimits: ThrottleLimits;
-  onSignedIn(ctx: AppContext, accountId: string, amr: readonly Method[]): Promise<void>;
+  onSignedIn(ctx: AppContext, signIn: { accountId: string; clientId: string; amr: readonly Method[] }): Promise<void>;
   maxBodyBytes: number;
   defaultLocale: Locale;
 }
@@ -127,8 +127,10 @@ async function finishSignIn(deps: InteractionDeps, ctx: AppContext, details: Det
   if (!account?.active) throw new AppError('signin_failed');
   const amr = withMfa(progress.amr);
   await clearProgress(deps.totp.db, details.uid);
-  await deps.onSignedIn(ctx, account.id, amr);
-  await finish(deps, ctx, { login: { accountId: account.id, acr: ACR[levelOf(amr, account)], amr, remember: true } }, false);
+  await deps.onSignedIn(ctx, { accountId: account.id, clientId: String(details.params.client_id ?? ''), amr });
+  // The sign-in time comes from our clock, the one every freshness rule reads.
+  const ts = Math.floor(deps.totp.clock.now().getTime() / 1000);
+  await finish(deps, ctx, { login: { accountId: account.id, acr: ACR[levelOf(amr, account)], amr, remember: true, ts } }, false);
 }
 
 // After any factor: done if the level is reached, the next factor's page if one can
