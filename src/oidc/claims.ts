@@ -20,6 +20,23 @@ export const SCOPE_CLAIMS = {
   national_id: ['national_id'],
 };
 
+// The scope a claim belongs to, so the claims parameter cannot ask for more than the
+// client's registered scopes allow (national_id above all).
+export function scopeOfClaim(claim: string): string | undefined {
+  return Object.entries(SCOPE_CLAIMS).find(([, claims]) => claims.includes(claim))?.[0];
+}
+
+export function claimsBeyondEntitlement(requested: Record<string, Record<string, unknown> | undefined>, entitledScopes: readonly string[]): string[] {
+  const beyond: string[] = [];
+  for (const container of ['id_token', 'userinfo']) {
+    for (const claim of Object.keys(requested[container] ?? {})) {
+      const scope = scopeOfClaim(claim);
+      if (scope !== 'openid' && (scope === undefined || !entitledScopes.includes(scope))) beyond.push(claim);
+    }
+  }
+  return beyond;
+}
+
 type Script = 'ar' | 'lat';
 
 function namesIn(person: Person, script: Script) {

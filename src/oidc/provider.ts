@@ -1,11 +1,11 @@
 // oidc-provider's configuration: our policy on top of the library's defaults. The
 // provider holds no state in memory: every model is in the database (adapter.ts), keys
 // are read from the key table, clients from the registry.
-import { Provider, type Configuration, type KoaContextWithOIDC, type ClientMetadata } from 'oidc-provider';
+import { Provider, errors, type Configuration, type KoaContextWithOIDC, type ClientMetadata } from 'oidc-provider';
 import type { Config } from '../config.ts';
 import type { KeySet } from './keys.ts';
 import type { Adapter } from 'oidc-provider';
-import { SCOPE_CLAIMS, pairwiseSubject, type FoundAccount } from './claims.ts';
+import { SCOPE_CLAIMS, pairwiseSubject, claimsBeyondEntitlement, type FoundAccount } from './claims.ts';
 import { validateClientRoles } from './client-roles.ts';
 import { ACR, levelOfAcr } from '../authn/assurance.ts';
 import { createInteractionPolicy } from './policy.ts';
@@ -98,7 +98,20 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       dPoP: { enabled: true },
       resourceIndicators: { enabled: false },
-      claimsParameter: { enabled: false },
+      // The claims parameter carries essential acr requests; it may name only claims of the
+      // scopes the client is registered for, so it never widens what a client receives.
+      claimsParameter: {
+        enabled: true,
+        assertClaimsParameter: (_ctx, claims, client) => {
+          for (const container of ['id_token', 'userinfo'] as const) {
+            for (const value of Object.values(claims[container] ?? {})) {
+              if (value !== null && (typeof value !== 'object' || Array.isArray(value))) throw new errors.InvalidRequest(`claims.${container} members must be null or objects`);
+            }
+          }
+          const beyond = claimsBeyondEntitlement(claims as Record<string, Record<string, unknown> | undefined>, String(client.scope ?? DEFAULT_CLIENT_SCOPE).split(' '));
+          if (beyond.length > 0) throw new errors.InvalidRequest(`claims: ${beyond.join(', ')} not among what this client may receive`);
+        },
+      },
       clientCredentials: { enabled: true },
       introspection: { enabled: true },
       revocation: { enabled: true },
@@ -118,15 +131,18 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       Interaction: config.ttl.interaction,
       // Idle timeout, never past the absolute lifetime: the session is saved again on
       // each use, with what is left of both.
-      Session: (_ctx, session) => {
-        const loginTs = (session as { loginTs?: number }).loginTs;
-        const left = loginTs ? loginTs + config.ttl.session - Math.floor(Date.now() / 1000) : config.ttl.session;
-        return Math.max(1, Math.min(config.session.idleSeconds, left));
-      },
+      Session: (_ctx, session) => sessionTtlSeconds(config, (session as { loginTs?: number }).loginTs),
       Grant: config.ttl.grant,
       RefreshToken: config.ttl.refreshToken,
     },
   };
+}
+
+// A session lives idleSeconds past its last use, never past ttl.session after sign-in.
+// oidc-provider keeps sessions on its own (system) clock, so this reads it too.
+export function sessionTtlSeconds(config: Config, loginTs: number | undefined): number {
+  const left = loginTs ? loginTs + config.ttl.session - Math.floor(Date.now() / 1000) : config.ttl.session;
+  return Math.max(1, Math.min(config.session.idleSeconds, left));
 }
 
 export function createProvider(deps: ProviderDeps): Provider {

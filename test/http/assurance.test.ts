@@ -206,6 +206,27 @@ describe('levels of assurance', () => {
     });
   });
 
+  describe('the claims parameter', () => {
+    it('asks for a level through an essential acr claim', async () => {
+      const person = await newPerson({ totp: true });
+      const agent = new UserAgent();
+      const claims = JSON.stringify({ id_token: { acr: { essential: true, values: [ACR.substantial, ACR.high] } } });
+      const { request, page } = await start(agent, { claims });
+      const second = await submit(agent, page, '/login', credentials(person));
+      assert.match(second.html, /autocomplete="one-time-code"/);
+      const done = await consentIfAsked(agent, await submit(agent, second, '/otp', { code: await totpCode(person.secret!) }));
+      assert.equal((await redeem(request, done)).claims()!.acr, ACR.substantial);
+    });
+
+    it('cannot ask for a claim beyond what the client is registered for', async () => {
+      const agent = new UserAgent();
+      const { page } = await start(agent, { claims: JSON.stringify({ userinfo: { national_id: null } }) });
+      const callback = new URL(page.url);
+      assert.equal(callback.searchParams.get('error'), 'invalid_request');
+      assert.match(callback.searchParams.get('error_description') ?? '', /national_id/);
+    });
+  });
+
   describe('levels that cannot be met', () => {
     it('fails with unmet_authentication_requirements, never a lower level', async () => {
       const person = await newPerson({ totp: true });
