@@ -11,7 +11,7 @@ import { createSealedBox, type SealedBox } from './crypto/sealed-box.ts';
 import { ensureKeys } from './oidc/keys.ts';
 import { createClientRegistry, type ClientRegistry } from './oidc/clients.ts';
 import { createAdapterFactory, purgeExpired } from './oidc/adapter.ts';
-import { createProvider } from './oidc/provider.ts';
+import { createProvider, sessionTtlSeconds } from './oidc/provider.ts';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider-holder.ts';
 import { createFindAccount } from './oidc/claims.ts';
 import { authoriseClientToken } from './oidc/client-roles.ts';
@@ -39,6 +39,7 @@ import { capBodySize } from './web/body.ts';
 import type { PasskeyDeps } from './authn/passkeys.ts';
 import type { TotpDeps } from './authn/totp.ts';
 import { recordSignIn } from './authn/devices.ts';
+import { purgeSignInLeftovers } from './authn/sign-in-flow.ts';
 import { enqueueNotice, deliverDueNotices, mailboxAdapter } from './notify/outbox.ts';
 import { deviceIdOf } from './web/device.ts';
 import { underPaths } from './web/under-paths.ts';
@@ -171,6 +172,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const accountPages = createAccountRouters({
     provider: () => provider.current(), csrf, db, clock, accounts, persons, clients, totp, passkeys, throttle,
     enrolmentLimits: config.throttle.account, maxBodyBytes: config.http.maxBodyBytes,
+    sessionTtl: (loginTs) => sessionTtlSeconds(config, loginTs),
   });
 
   const registry = createRegistryRouter({
@@ -195,11 +197,12 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(provider.middleware());
 
   const purge = setInterval(() => {
-    Promise.all([purgeExpired(db, clock), throttle.purge()]).catch(onError);
+    Promise.all([purgeExpired(db, clock), throttle.purge(), purgeSignInLeftovers(db, clock)]).catch(onError);
   }, config.purgeIntervalSeconds * 1000);
   purge.unref();
-  // Until SMTP and SMS adapters are configured, every notice stays in the mailbox.
-  const adapters = { email: mailboxAdapter, sms: mailboxAdapter, mailbox: mailboxAdapter };
+  // Only the development mailbox has an adapter today; email and SMS notices wait in the
+  // outbox until their adapters (enrolment) exist.
+  const adapters = { mailbox: mailboxAdapter };
   const outbox = setInterval(() => {
     deliverDueNotices({ db, clock, adapters }).catch(onError);
   }, 5000);

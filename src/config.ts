@@ -139,7 +139,9 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Json {
   if (env.TRUST_PROXY) out.trustProxy = env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1';
   if (env.HAWIYA_KEK_FILE) out.keys = { kekFile: env.HAWIYA_KEK_FILE };
   if (env.REGISTRY_URL) out.registry = { connector: 'http', baseUrl: env.REGISTRY_URL, certFile: env.REGISTRY_CERT_FILE, keyFile: env.REGISTRY_KEY_FILE, caFile: env.REGISTRY_CA_FILE };
-  else if (env.REGISTRY_FILE) out.registry = { connector: 'file', file: env.REGISTRY_FILE, ...(env.REGISTRY_EVENTS_FILE ? { eventsFile: env.REGISTRY_EVENTS_FILE } : {}) };
+  else if (env.REGISTRY_FILE || env.REGISTRY_EVENTS_FILE) {
+    out.registry = { connector: 'file', ...(env.REGISTRY_FILE ? { file: env.REGISTRY_FILE } : {}), ...(env.REGISTRY_EVENTS_FILE ? { eventsFile: env.REGISTRY_EVENTS_FILE } : {}) };
+  }
   if (env.SHUTDOWN_DELAY_SECONDS) out.shutdownDelaySeconds = integer('SHUTDOWN_DELAY_SECONDS', env.SHUTDOWN_DELAY_SECONDS);
   return out;
 }

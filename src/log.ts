@@ -12,9 +12,3 @@ export function createLogger(level: string): Logger {
     },
   });
 }
-
-// Keeps the last 3 digits of a national number: enough to tell records apart in a log,
-// not enough to find the person.
-export function maskNationalNumber(value: string): string {
-  return value.length <= 3 ? '***' : `${'*'.repeat(value.length - 3)}${value.slice(-3)}`;
-}

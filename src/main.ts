@@ -95,7 +95,7 @@ async function clientsCommand(config: Config, action: string | undefined, arg: s
         } catch (err) {
           throw new UsageError(`invalid client metadata: ${(err as { error_description?: string }).error_description ?? (err as Error).message}`);
         }
-        await services.clients.save(metadata);
+        await services.clients.save(metadata, 'cli');
         // The secret is shown once, here; afterwards only its holder knows it.
         print(metadata);
         return;
@@ -110,7 +110,7 @@ async function clientsCommand(config: Config, action: string | undefined, arg: s
         return;
       }
       case 'remove':
-        if (!arg || !(await services.clients.remove(arg))) throw new UsageError(`no client ${arg ?? ''}`);
+        if (!arg || !(await services.clients.remove(arg, 'cli'))) throw new UsageError(`no client ${arg ?? ''}`);
         print({ removed: arg });
         return;
       default:

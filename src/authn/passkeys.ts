@@ -166,6 +166,9 @@ export async function authenticateWithPasskey(deps: PasskeyDeps, input: { challe
   }
   if (!verification.verified) throw new PasskeyError('the passkey could not be verified');
   const info = verification.authenticationInfo;
+  // WebAuthn §6.1.3: backup eligibility is fixed when a credential is made. A change
+  // means the authenticator is not the one registered, and our levels rest on it.
+  if ((info.credentialDeviceType === 'multiDevice') !== row.backup_eligible) throw new PasskeyError('the passkey\'s backup eligibility changed');
   // A counter that does not grow (when the authenticator keeps one) means a cloned key:
   // simplewebauthn refuses it above; here the new value and flags are kept.
   await deps.db.query(

@@ -41,6 +41,14 @@ export async function recordProgress(db: Db, clock: Clock, uid: string, progress
   );
 }
 
+// Unfinished sign-ins and unanswered passkey challenges, once expired.
+export async function purgeSignInLeftovers(db: Db, clock: Clock): Promise<number> {
+  const now = clock.now();
+  const progress = await db.query('DELETE FROM signin_progress WHERE expires_at <= $1', [now]);
+  const challenges = await db.query('DELETE FROM webauthn_challenges WHERE expires_at <= $1', [now]);
+  return progress.rowCount + challenges.rowCount;
+}
+
 export async function clearProgress(db: Db, uid: string): Promise<void> {
   await db.query('DELETE FROM signin_progress WHERE interaction_uid = $1', [uid]);
 }

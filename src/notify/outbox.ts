@@ -22,7 +22,11 @@ export interface DeliveryAdapter {
 }
 
 // Writes nothing anywhere: the notice stays readable in the outbox (the dev mailbox).
+// Only for the mailbox channel: an email or SMS notice waits for a real adapter.
 export const mailboxAdapter: DeliveryAdapter = { deliver: async () => {} };
+
+// While a node delivers a notice, others leave it alone for this long.
+const LEASE_SECONDS = 60;
 
 // Where a person's notices go: email, else text message, else the development mailbox.
 export async function enqueueNotice(tx: Queryable, clock: Clock, input: { accountId: string; template: string; payload?: Record<string, unknown> }): Promise<string> {
@@ -44,17 +48,22 @@ export async function enqueueNotice(tx: Queryable, clock: Clock, input: { accoun
 const MAX_BACKOFF_SECONDS = 3600;
 
 // Delivers what is due. A failure is recorded and retried later with a doubling delay.
-export async function deliverDueNotices(deps: { db: Db; clock: Clock; adapters: Record<Channel, DeliveryAdapter> }, limit = 100): Promise<{ delivered: number; failed: number }> {
+// Channels without an adapter are not attempted: their notices wait, undelivered.
+export async function deliverDueNotices(deps: { db: Db; clock: Clock; adapters: Partial<Record<Channel, DeliveryAdapter>> }, limit = 100): Promise<{ delivered: number; failed: number }> {
+  const now = deps.clock.now();
+  // Claimed with a lease, so two nodes never send one notice twice.
   const { rows } = await deps.db.query<Notice & { attempts: number; [column: string]: unknown }>(
-    `SELECT id, channel, recipient, template, locale, payload, attempts FROM outbox
-     WHERE delivered_at IS NULL AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2`,
-    [deps.clock.now(), limit],
+    `UPDATE outbox SET next_attempt_at = $4 WHERE id IN (
+       SELECT id FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= $1 AND channel = ANY($3::text[])
+       ORDER BY next_attempt_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+     RETURNING id, channel, recipient, template, locale, payload, attempts`,
+    [now, limit, Object.keys(deps.adapters), new Date(now.getTime() + LEASE_SECONDS * 1000)],
   );
   let delivered = 0;
   let failed = 0;
   for (const notice of rows) {
     try {
-      await deps.adapters[notice.channel].deliver(notice);
+      await deps.adapters[notice.channel]!.deliver(notice);
       await deps.db.query('UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [notice.id, deps.clock.now()]);
       delivered += 1;
     } catch (err) {

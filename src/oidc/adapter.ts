@@ -95,7 +95,7 @@ class ClientAdapter implements Adapter {
   }
 
   async upsert(id: string, payload: AdapterPayload): Promise<void> {
-    await this.#clients.save({ ...payload, client_id: id });
+    await this.#clients.save({ ...payload, client_id: id }, 'registration');
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -113,7 +113,7 @@ class ClientAdapter implements Adapter {
   async consume(): Promise<void> {}
 
   async destroy(id: string): Promise<void> {
-    await this.#clients.remove(id);
+    await this.#clients.remove(id, 'registration');
   }
 
   async revokeByGrantId(): Promise<void> {}

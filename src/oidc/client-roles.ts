@@ -7,7 +7,8 @@ import { AppError } from '../errors.ts';
 export const CLIENT_ROLES = ['civil_registry'] as const;
 export type ClientRole = (typeof CLIENT_ROLES)[number];
 
-const KEY_BASED_AUTH = new Set(['private_key_jwt', 'tls_client_auth', 'self_signed_tls_client_auth']);
+// mTLS client authentication is not enabled in the provider yet, so only private_key_jwt.
+const KEY_BASED_AUTH = new Set(['private_key_jwt']);
 
 // oidc-provider's extraClientMetadata validator: throws to refuse a registration.
 export function validateClientRoles(key: string, value: unknown, metadata: Record<string, unknown>): void {
@@ -16,7 +17,7 @@ export function validateClientRoles(key: string, value: unknown, metadata: Recor
     throw new Error(`hawiya_roles must be a list of ${CLIENT_ROLES.join(', ')}`);
   }
   if (value.includes('civil_registry') && !KEY_BASED_AUTH.has(String(metadata.token_endpoint_auth_method))) {
-    throw new Error('a civil_registry client must use private_key_jwt or tls_client_auth');
+    throw new Error('a civil_registry client must use private_key_jwt');
   }
 }
 

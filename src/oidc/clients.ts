@@ -4,6 +4,7 @@ import type { Db } from '../db/db.ts';
 import { toBuffer } from '../db/db.ts';
 import type { SealedBox } from '../crypto/sealed-box.ts';
 import type { Clock } from '../clock.ts';
+import { appendAudit } from '../audit/audit-log.ts';
 
 export type ClientMetadata = Record<string, unknown> & { client_id: string };
 
@@ -17,8 +18,9 @@ interface ClientRow {
 export interface ClientRegistry {
   // The metadata oidc-provider needs, secret included.
   find(clientId: string): Promise<ClientMetadata | null>;
-  save(metadata: ClientMetadata): Promise<void>;
-  remove(clientId: string): Promise<boolean>;
+  // Every change is audited, naming who made it ('cli', 'registration', 'person:<id>' …).
+  save(metadata: ClientMetadata, actor?: string): Promise<void>;
+  remove(clientId: string, actor?: string): Promise<boolean>;
   // Metadata without secrets, for people to read.
   list(): Promise<ClientMetadata[]>;
 }
@@ -47,19 +49,25 @@ export function createClientRegistry(deps: { db: Db; box: SealedBox; clock: Cloc
       if (row.secret_sealed != null) metadata.client_secret = box.open(toBuffer(row.secret_sealed), context(row.client_id)).toString();
       return metadata;
     },
-    async save(metadata) {
+    async save(metadata, actor = 'system') {
       const { client_secret: secret, client_id: clientId, ...rest } = metadata;
       const sealed = typeof secret === 'string' ? box.seal(Buffer.from(secret), context(clientId)) : null;
-      await db.query(
-        `INSERT INTO clients (client_id, metadata, secret_sealed, updated_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (client_id) DO UPDATE SET metadata = excluded.metadata, secret_sealed = excluded.secret_sealed,
-           updated_at = excluded.updated_at`,
-        [clientId, rest, sealed, clock.now()],
-      );
+      await db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO clients (client_id, metadata, secret_sealed, updated_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (client_id) DO UPDATE SET metadata = excluded.metadata, secret_sealed = excluded.secret_sealed,
+             updated_at = excluded.updated_at`,
+          [clientId, rest, sealed, clock.now()],
+        );
+        await appendAudit(tx, clock, { actor, action: 'client.saved', subject: clientId, details: { metadata: rest, secret: sealed !== null } });
+      });
     },
-    async remove(clientId) {
-      const { rowCount } = await db.query('DELETE FROM clients WHERE client_id = $1', [clientId]);
-      return rowCount > 0;
+    async remove(clientId, actor = 'system') {
+      return db.transaction(async (tx) => {
+        const { rowCount } = await tx.query('DELETE FROM clients WHERE client_id = $1', [clientId]);
+        if (rowCount > 0) await appendAudit(tx, clock, { actor, action: 'client.removed', subject: clientId });
+        return rowCount > 0;
+      });
     },
     async list() {
       const { rows } = await db.query<ClientRow>('SELECT client_id, metadata FROM clients ORDER BY client_id');

@@ -11,6 +11,7 @@ import type { Db, Queryable } from '../db/db.ts';
 import { toBuffer } from '../db/db.ts';
 import type { SealedBox } from '../crypto/sealed-box.ts';
 import type { Clock } from '../clock.ts';
+import { appendAudit } from '../audit/audit-log.ts';
 
 export type SigningAlg = 'ES256' | 'RS256' | 'PS256' | 'EdDSA';
 type KeyKind = 'signing' | 'cookie' | 'pairwise';
@@ -92,6 +93,7 @@ export async function ensureKeys(deps: KeyDeps, algorithms: readonly SigningAlg[
       );
       if (rows.length === 0) created.push(await insertKey(tx, deps.box, kind, alg, now));
     }
+    if (created.length > 0) await appendAudit(tx, deps.clock, { actor: 'system', action: 'keys.created', details: { kids: created } });
     return created;
   });
 }
@@ -120,6 +122,7 @@ export async function rotateKeys(
       const kid = await insertKey(tx, deps.box, kind, alg, useFrom);
       added.push({ kid, kind, alg, useFrom });
     }
+    await appendAudit(tx, deps.clock, { actor: 'cli', action: 'keys.rotated', details: { keys: added.map(({ kid, kind, alg }) => ({ kid, kind, alg })), useFrom } });
     return added;
   });
 }

@@ -52,11 +52,15 @@ function toAccountSession(payload: SessionPayload): AccountSession | null {
 }
 
 // The session the browser's signed cookie names, if it is still valid and signed in.
-export async function currentSession(provider: Provider, cookies: CookieReader): Promise<AccountSession | null> {
+// Using the account pages is using the session: it is saved again with a fresh idle
+// lifetime (ttlFor), as the provider does on each of its own requests.
+export async function currentSession(provider: Provider, cookies: CookieReader, ttlFor: (loginTs: number | undefined) => number): Promise<AccountSession | null> {
   const id = cookies.get(provider.cookieName('session'), { signed: true });
   if (!id) return null;
   const session = await provider.Session.find(id);
-  return session ? toAccountSession(session as SessionPayload) : null;
+  if (!session) return null;
+  await session.save(ttlFor((session as { loginTs?: number }).loginTs));
+  return toAccountSession(session as SessionPayload);
 }
 
 export function sessionCookieName(provider: Provider): string {

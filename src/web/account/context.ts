@@ -30,6 +30,8 @@ export interface AccountDeps {
   // Failed codes while adding an authenticator app, per account.
   enrolmentLimits: ThrottleLimits;
   maxBodyBytes: number;
+  // The session's next lifetime when the account pages use it (idle and absolute limits).
+  sessionTtl(loginTs: number | undefined): number;
 }
 
 export interface Me {

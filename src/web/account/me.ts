@@ -16,7 +16,7 @@ import { isLocale } from '../i18n.ts';
 export const FRESH_SECONDS = 300;
 
 export async function loadMe(deps: AccountDeps, ctx: AppContext): Promise<Me | null> {
-  const session = await currentSession(deps.provider(), ctx.cookies);
+  const session = await currentSession(deps.provider(), ctx.cookies, deps.sessionTtl);
   if (!session) return null;
   const account = await deps.accounts.findById(session.accountId);
   if (!account?.active) return null;
