@@ -3,58 +3,22 @@
 // keyboard-only use, and the error summary. Chromium is required: the suite fails, never
 // skips, when it is missing (install it with `apt-get install -y chromium`).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
+import { launchChromium, startRelyingParty, SCREENSHOTS, type RelyingParty } from '../support/browser.ts';
 import { createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { registerClient, createPerson, discover, authorizationRequest, oidc, PERSON, type Authorization } from '../support/relying-party.ts';
 import { translate, type Locale } from '../../src/web/i18n.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'artifacts', 'screenshots');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const CLIENT_ID = 'browser';
 const SECRET = 'browser-client-secret-0123456789-abcdefghij';
 const CLIENT_NAME = 'Ministry of Health portal';
 
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium not found at ${CHROMIUM}: the browser tests need it. Install it with \`apt-get install -y chromium\`, or set CHROMIUM_PATH.`);
-  }
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
-}
-
-// The relying party's redirect_uri: a real server that records every callback it gets.
-interface RelyingParty {
-  callbackUrl: string;
-  callbacks: URL[];
-  close(): Promise<void>;
-}
-
-async function startRelyingParty(): Promise<RelyingParty> {
-  const callbacks: URL[] = [];
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (url.pathname === '/callback') callbacks.push(url);
-    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end('callback reached');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    callbackUrl: `http://127.0.0.1:${port}/callback`,
-    callbacks,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 type Violation = { id: string; impact: string | null | undefined; help: string; targets: string[] };
 
