@@ -205,7 +205,7 @@ async function start(config: Config, options: { demo: boolean }): Promise<void> 
   const hawiya = await createApp({ config, db, log, kek: kekFor(config) });
   if (options.demo) {
     const seed = await seedDemo(hawiya.services);
-    process.stdout.write(`\nHawiya demo on ${config.issuer}\n  discovery: ${config.issuer}/.well-known/openid-configuration\n`);
+    process.stdout.write(`\nHawiya demo on ${config.issuer}\n  discovery: ${config.issuer}/.well-known/openid-configuration\n  your account: ${config.issuer}/account\n`);
     for (const account of seed.accounts) process.stdout.write(`  sign in as ${account.username} / ${account.password}\n`);
     for (const client of seed.clients) process.stdout.write(`  client ${client.client_id}${client.client_secret ? ` secret ${client.client_secret}` : ''}\n`);
   }
