@@ -13,6 +13,7 @@ import { checkEndpoint, hammer, type Endpoint, type Throughput } from './lib/loa
 import { timeSignIns, type SignInSubject } from './lib/sign-in-flow.ts';
 import { othersShare, sampleMachine, type MachineSample } from './lib/machine.ts';
 import { signInTable, throughputTable, type SignInRow, type ThroughputRow } from './lib/report.ts';
+import { wholeNumber } from './lib/settings.ts';
 
 interface Settings {
   seconds: number;
@@ -34,23 +35,16 @@ interface ThroughputScenario {
 
 const SIGN_IN_TARGET = 1.15;
 
-function positiveInteger(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw new Error(`${name}: expected a whole number ≥ 1, got "${raw}"`);
-  return Number(raw);
-}
-
 function readSettings(): Settings {
   const concurrency = (process.env.BENCH_SIGNIN_CONCURRENCY ?? '1,2').split(',').map((part) => part.trim());
   if (concurrency.some((part) => !/^\d+$/.test(part) || Number(part) < 1)) throw new Error('BENCH_SIGNIN_CONCURRENCY: expected whole numbers, e.g. "1,2"');
   return {
-    seconds: positiveInteger('BENCH_SECONDS', 5),
-    rounds: positiveInteger('BENCH_ROUNDS', 5),
-    warmupSeconds: positiveInteger('BENCH_WARMUP_SECONDS', 1),
-    connections: positiveInteger('BENCH_CONNECTIONS', 10),
-    signIns: positiveInteger('BENCH_SIGNINS', 20),
-    hashes: positiveInteger('BENCH_HASHES', 20),
+    seconds: wholeNumber('BENCH_SECONDS', 5),
+    rounds: wholeNumber('BENCH_ROUNDS', 5),
+    warmupSeconds: wholeNumber('BENCH_WARMUP_SECONDS', 1),
+    connections: wholeNumber('BENCH_CONNECTIONS', 10),
+    signIns: wholeNumber('BENCH_SIGNINS', 20),
+    hashes: wholeNumber('BENCH_HASHES', 20),
     signInConcurrency: concurrency.map(Number),
     databaseUrl: process.env.DATABASE_URL || undefined,
   };

@@ -55,3 +55,86 @@ export function signInTable(rows: SignInRow[]): string {
     }),
   );
 }
+
+// ------------------------------------------------------------------ The register
+
+export interface AllocationRow {
+  allocators: number;
+  connections: string;
+  allocations: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  // eid_allocations afterwards: as many rows as allocations, numbered 1…n without a gap.
+  gapFree: boolean;
+  // CPU time per allocation, of this process and of a local PostgreSQL server; the share
+  // of the machine's CPU other processes used.
+  ownCpuUs: number;
+  databaseCpuUs: number | undefined;
+  othersPercent: number | undefined;
+}
+
+export interface ImportRow {
+  persons: number;
+  batchSize: number;
+  generateSeconds: number;
+  importSeconds: number;
+  targetSeconds: number;
+  targetPersons: number;
+  // persons and eid_allocations with their indexes, in bytes.
+  storedBytes: number;
+  rssBytes: number;
+  ownCpuSeconds: number;
+  databaseCpuSeconds: number | undefined;
+  othersPercent: number | undefined;
+}
+
+export interface LatencyRow {
+  call: string;
+  scope: string;
+  count: number;
+  meanMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+}
+
+const mebibytes = (bytes: number) => fixed(bytes / 2 ** 20, 0);
+const both = (own: number, database: number | undefined, digits: number) => `${fixed(own, digits)} / ${database === undefined ? '–' : fixed(database, digits)}`;
+const percent = (value: number | undefined) => (value === undefined ? 'n/a' : `${fixed(value, 0)} %`);
+
+export function allocationTable(rows: AllocationRow[]): string {
+  return table(
+    ['allocators', 'connections', 'allocations', 'seconds', 'allocations/s', 'p50 ms', 'p99 ms', 'gap-free afterwards',
+      'CPU µs/allocation (this process / database)', "others' CPU"],
+    rows.map((row) => [String(row.allocators), row.connections, String(row.allocations), fixed(row.seconds, 1),
+      fixed(row.allocations / row.seconds, 0), fixed(row.p50Ms, 2), fixed(row.p99Ms, 2), row.gapFree ? 'yes' : '**no**',
+      both(row.ownCpuUs, row.databaseCpuUs, 0), percent(row.othersPercent)]),
+  );
+}
+
+// The target is for `targetPersons`; a run of another size is judged by its rate, and says so.
+export function importTable(rows: ImportRow[]): string {
+  return table(
+    ['persons', 'batch size', 'generate s', 'import s', 'rows/s', 'target', 'result', 'CPU s (this process / database)', "others' CPU",
+      'persons + e-IDs stored (MiB)', 'process RSS (MiB)'],
+    rows.map((row) => {
+      const rate = row.persons / row.importSeconds;
+      const projected = row.targetPersons / rate;
+      const atScale = row.persons === row.targetPersons;
+      const result = `${verdict(projected < row.targetSeconds)}${atScale ? '' : ` (projected ${fixed(projected, 0)} s)`}`;
+      return [String(row.persons), String(row.batchSize), fixed(row.generateSeconds, 1), fixed(row.importSeconds, 1), fixed(rate, 0),
+        `${row.targetPersons} in < ${row.targetSeconds} s`, result, both(row.ownCpuSeconds, row.databaseCpuSeconds, 1), percent(row.othersPercent),
+        mebibytes(row.storedBytes), mebibytes(row.rssBytes)];
+    }),
+  );
+}
+
+export function latencyTable(rows: LatencyRow[]): string {
+  return table(
+    ['call', 'scope', 'calls', 'mean ms', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
+    rows.map((row) => [row.call, row.scope, String(row.count), fixed(row.meanMs, 2),
+      fixed(row.p50Ms, 2), fixed(row.p90Ms, 2), fixed(row.p99Ms, 2), fixed(row.maxMs, 2)]),
+  );
+}
