@@ -85,7 +85,8 @@ export function checkEid(number: string, length = DEFAULT_EID_LENGTH): EidCheck 
 export type RandomDigit = () => number;
 export const cryptoDigit: RandomDigit = () => randomInt(10);
 
-// Draws until a candidate passes every filter (about one in twenty does at 12 digits).
+// Draws until a candidate passes every filter (about one in 34 does at 12 digits; most
+// fail the leading-digit and repeated-digit rules). About 18 µs a number here.
 export function generateEid(length = DEFAULT_EID_LENGTH, digit: RandomDigit = cryptoDigit): string {
   for (;;) {
     let body = '';
