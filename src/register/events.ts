@@ -67,33 +67,38 @@ async function applyToPerson(tx: Queryable, deps: EventDeps, event: ParsedEvent,
   }
 }
 
-async function recordEvent(tx: Queryable, clock: Clock, event: ParsedEvent, outcome: 'applied' | 'pending' | 'stale'): Promise<boolean> {
-  const { rowCount } = await tx.query(
+// A plain insert: two nodes recording one event id meet on the primary key, and the
+// loser retries and finds it a duplicate.
+async function recordEvent(tx: Queryable, clock: Clock, event: ParsedEvent, outcome: 'applied' | 'pending' | 'stale'): Promise<void> {
+  await tx.query(
     `INSERT INTO registry_events (id, type, civil_number, version, payload, received_at, applied_at, outcome)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
     [event.id, event.type, event.civilNumber, event.version, event, clock.now(), outcome === 'applied' ? clock.now() : null, outcome],
   );
-  return rowCount === 1;
 }
 
-// Applies the pending events that are now next in line for this person.
-async function drainPending(tx: Queryable, deps: EventDeps, civil: string, actor: Actor): Promise<void> {
+// Applies, each in its own transaction, the pending events now next in line for this
+// person, so a failure there never undoes the event that unblocked them.
+async function drainPending(deps: EventDeps, civil: string, actor: Actor): Promise<void> {
   for (;;) {
-    const person = await lockPersonByCivilNumber(tx, civil);
-    const next = (person?.registryVersion ?? 0) + 1;
-    const { rows } = await tx.query<{ payload: ParsedEvent }>(
-      `SELECT payload FROM registry_events WHERE civil_number = $1 AND outcome = 'pending' AND version = $2 ORDER BY received_at LIMIT 1`,
-      [civil, next],
-    );
-    const waiting = rows[0]?.payload;
-    if (!waiting) return;
-    await applyToPerson(tx, deps, waiting, person, actor);
-    await tx.query(`UPDATE registry_events SET outcome = 'applied', applied_at = $2 WHERE id = $1`, [waiting.id, deps.clock.now()]);
+    const applied = await deps.db.transaction(async (tx) => {
+      const person = await lockPersonByCivilNumber(tx, civil);
+      const next = (person?.registryVersion ?? 0) + 1;
+      const { rows } = await tx.query<{ payload: ParsedEvent }>(
+        `SELECT payload FROM registry_events WHERE civil_number = $1 AND outcome = 'pending' AND version = $2 ORDER BY received_at LIMIT 1`,
+        [civil, next],
+      );
+      const waiting = rows[0]?.payload;
+      if (!waiting) return false;
+      await applyToPerson(tx, deps, waiting, person, actor);
+      await tx.query(`UPDATE registry_events SET outcome = 'applied', applied_at = $2 WHERE id = $1`, [waiting.id, deps.clock.now()]);
+      return true;
+    });
+    if (!applied) return;
   }
 }
 
-export async function applyRegistryEvent(deps: EventDeps, input: RegistryEvent | ParsedEvent | unknown, actor: Actor): Promise<EventOutcome> {
-  const event = parseRegistryEvent(input);
+async function applyOnce(deps: EventDeps, event: ParsedEvent, actor: Actor): Promise<EventOutcome> {
   return deps.db.transaction(async (tx) => {
     const { rows: seen } = await tx.query('SELECT 1 FROM registry_events WHERE id = $1', [event.id]);
     if (seen.length > 0) return 'duplicate';
@@ -109,8 +114,24 @@ export async function applyRegistryEvent(deps: EventDeps, input: RegistryEvent |
       return 'pending';
     }
     await applyToPerson(tx, deps, event, person, actor);
-    if (!(await recordEvent(tx, deps.clock, event, 'applied'))) throw new AppError('bad_request', { message: 'id: this event was applied concurrently' });
-    await drainPending(tx, deps, event.civilNumber, actor);
+    await recordEvent(tx, deps.clock, event, 'applied');
     return 'applied';
   });
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export async function applyRegistryEvent(deps: EventDeps, input: RegistryEvent | ParsedEvent | unknown, actor: Actor): Promise<EventOutcome> {
+  const event = parseRegistryEvent(input);
+  // Two nodes racing on one person (two births for one civil number, one event id twice)
+  // meet on a unique constraint; the loser tries again and then sees the winner's work.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const outcome = await applyOnce(deps, event, actor);
+      if (outcome === 'applied') await drainPending(deps, event.civilNumber, actor);
+      return outcome;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION || attempt >= 3) throw err;
+    }
+  }
 }

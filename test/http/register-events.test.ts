@@ -178,6 +178,19 @@ describe('the register over HTTP', () => {
       assert.equal(kept.length, 1, 'the number stays allocated forever');
     });
 
+    it('settles races: two births for one person, and one event sent twice at once', async () => {
+      const twin = fictionalRecord();
+      const birth = (id: string) => ({ id, type: 'birth', civilNumber: twin.civilNumber, version: 1, occurredAt: '2026-11-20T10:00:00Z', record: twin });
+      const outcomes = await Promise.all([postEvents(birth('race-a')), postEvents(birth('race-b')), postEvents(birth('race-a'))]);
+      assert.deepEqual(outcomes.map((response) => response.status), [200, 200, 200]);
+      const results = (await Promise.all(outcomes.map((response) => response.json()))) as Array<{ results: Array<{ outcome: string }> }>;
+      const seen = results.map((body) => body.results[0]!.outcome).sort();
+      assert.equal(seen.filter((outcome) => outcome === 'applied').length, 1, seen.join(', '));
+      assert.ok(seen.every((outcome) => ['applied', 'stale', 'duplicate'].includes(outcome)), seen.join(', '));
+      const { rows } = await testDb.db.query<{ n: string }>('SELECT count(*) AS n FROM persons WHERE civil_number = $1', [twin.civilNumber]);
+      assert.equal(Number(rows[0]!.n), 1);
+    });
+
     it('names the field of a bad event and changes nothing', async () => {
       const before = await testDb.db.query<{ n: string }>('SELECT count(*) AS n FROM registry_events');
       const unknown = await postEvents(event('x-1', 'marriage', 5));
