@@ -1,4 +1,5 @@
 // The results as Markdown tables: readable in a terminal, pasted as is into README.md.
+import type { LatencySummary } from './latency.ts';
 export interface ThroughputRow {
   scenario: string;
   hawiya: number;
@@ -89,16 +90,7 @@ export interface ImportRow {
   othersPercent: number | undefined;
 }
 
-export interface LatencyRow {
-  call: string;
-  scope: string;
-  count: number;
-  meanMs: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  maxMs: number;
-}
+export type LatencyRow = LatencySummary & { call: string; scope: string };
 
 const mebibytes = (bytes: number) => fixed(bytes / 2 ** 20, 0);
 const both = (own: number, database: number | undefined, digits: number) => `${fixed(own, digits)} / ${database === undefined ? '–' : fixed(database, digits)}`;

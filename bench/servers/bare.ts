@@ -7,7 +7,7 @@ import { providerConfiguration, type ProviderDeps } from '../../src/oidc/provide
 import type { KeySet } from '../../src/oidc/keys.ts';
 import type { ClientMetadata } from '../../src/oidc/clients.ts';
 import { benchConfig, freeLoopbackPort } from '../lib/fixtures.ts';
-import { exitWithParent, onParentMessage, reportAndExit, tellParent } from '../lib/child-side.ts';
+import { exitWithParent, onParentMessage, tellParent } from '../lib/child-side.ts';
 import type { SharedKeys } from '../lib/messages.ts';
 
 // No one signs in on the bare provider; the benchmarked endpoints never look up accounts.

@@ -5,7 +5,8 @@ import { signIn, UserAgent } from './user-agent.ts';
 import { randomInt } from 'node:crypto';
 import { setAccountPassword } from '../../src/authn/accounts.ts';
 import { enterPerson } from '../../src/register/register.ts';
-import { luhnCheckDigit, type RegistryRecord } from '../../src/register/person.ts';
+import type { RegistryRecord } from '../../src/register/person.ts';
+import { sampleRecord, civilNumberFrom } from './registry-records.ts';
 import type { ClientMetadata } from '../../src/oidc/clients.ts';
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
@@ -27,8 +28,8 @@ export async function registerClient(running: RunningHawiya, metadata: Partial<C
 export function fictionalRecord(overrides: Partial<RegistryRecord> = {}): RegistryRecord {
   let body = String(randomInt(2, 10));
   for (let i = 0; i < 8; i++) body += String(randomInt(10));
-  return {
-    civilNumber: body + luhnCheckDigit(body),
+  return sampleRecord({
+    civilNumber: civilNumberFrom(body),
     names: {
       ar: { given: 'سلمى', father: 'يوسف', grandfather: 'إبراهيم', family: 'الخطيب' },
       lat: { given: 'Salma', father: 'Youssef', grandfather: 'Ibrahim', family: 'El Khatib' },
@@ -36,12 +37,9 @@ export function fictionalRecord(overrides: Partial<RegistryRecord> = {}): Regist
     birthDate: '1990-01-02',
     birthplace: 'Wadi Nour',
     sex: 'F',
-    nationality: 'HWY',
-    status: 'alive',
-    version: 1,
     locale: 'en',
     ...overrides,
-  };
+  });
 }
 
 // A person in the register with an account (username is an alias); returns the person's id.
