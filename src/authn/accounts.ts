@@ -9,13 +9,18 @@ import { appendAudit } from '../audit/audit-log.ts';
 export interface Account {
   id: string;
   username: string;
-  passwordHash: string;
-  // False when the account is blocked or its person has died.
+  // None until the holder sets one at their first sign-in, or after an in-person recovery.
+  passwordHash: string | null;
+  // Where the account is in its life (src/enrolment/README.md).
+  state: AccountState;
+  // True only for an active account whose person is alive and which is not blocked.
   active: boolean;
   // A counter clerk has checked the holder's identity document.
   verifiedInPerson: boolean;
   locale: 'ar' | 'fr' | 'en';
 }
+
+export type AccountState = 'awaiting_password' | 'awaiting_second_factor' | 'active' | 'suspended';
 
 export interface AccountDirectory {
   findById(id: string): Promise<Account | null>;
@@ -26,7 +31,8 @@ export interface AccountDirectory {
 interface AccountRow {
   id: string;
   username: string;
-  password_hash: string;
+  password_hash: string | null;
+  state: AccountState;
   active: boolean;
   verified_in_person: boolean;
   locale: 'ar' | 'fr' | 'en';
@@ -34,11 +40,12 @@ interface AccountRow {
 }
 
 const toAccount = (row: AccountRow): Account => ({
-  id: row.id, username: row.username, passwordHash: row.password_hash, active: row.active,
+  id: row.id, username: row.username, passwordHash: row.password_hash, state: row.state, active: row.active,
   verifiedInPerson: row.verified_in_person, locale: row.locale,
 });
 
-const SELECT_ACCOUNT = `SELECT a.id, a.username, a.password_hash, (a.blocked_at IS NULL AND p.status = 'alive') AS active,
+const SELECT_ACCOUNT = `SELECT a.id, a.username, a.password_hash, a.state,
+  (a.state = 'active' AND a.blocked_at IS NULL AND p.status = 'alive') AS active,
   (a.verified_in_person_at IS NOT NULL) AS verified_in_person, COALESCE(a.locale, p.locale) AS locale
   FROM accounts a JOIN persons p ON p.id = a.id`;
 

@@ -22,7 +22,7 @@ export async function signInWithPassword(deps: SignInDeps, input: { username: st
   const locked = await deps.throttle.locked([accountKey, ipKey]);
   const account = await deps.accounts.findByUsername(input.username);
   const matches = await deps.hasher.verify(account?.passwordHash ?? deps.dummyHash, input.password);
-  if (!account || !matches) {
+  if (!account || account.passwordHash === null || !matches) {
     const { failures } = await deps.throttle.recordFailure(accountKey, deps.limits.account);
     await deps.throttle.recordFailure(ipKey, deps.limits.ip);
     // Once, when the lock starts; the person may not be the one typing.

@@ -45,6 +45,14 @@ export interface Db extends Queryable {
   close(): Promise<void>;
 }
 
+// A unique constraint refused a row; with a name, only that constraint. Both drivers
+// report the SQLSTATE and the constraint's name.
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  const failure = err as { code?: unknown; constraint?: unknown; message?: unknown } | null;
+  if (failure?.code !== '23505') return false;
+  return constraint === undefined || failure.constraint === constraint || String(failure.message).includes(`"${constraint}"`);
+}
+
 // bytea comes back as Buffer from pg and as Uint8Array from PGlite.
 export function toBuffer(value: unknown): Buffer {
   if (Buffer.isBuffer(value)) return value;

@@ -67,7 +67,7 @@ async function seedPerson(services: Services, demo: DemoPerson): Promise<DemoSee
   const person = await enterPerson(services, demo.record, { actor: 'cli' });
   const username = demo.alias ?? person.eid;
   const existing = await services.accounts.findById(person.id);
-  if (!existing || existing.username !== username || !(await services.hasher.verify(existing.passwordHash, demo.password))) {
+  if (!existing || existing.username !== username || existing.passwordHash === null || !(await services.hasher.verify(existing.passwordHash, demo.password))) {
     await services.db.transaction((tx) => setAccountPassword(tx, services, { personId: person.id, username, password: demo.password, actor: 'cli' }));
   }
   return { username, password: demo.password, name: `${demo.record.names.lat.given} ${demo.record.names.lat.family}` };

@@ -182,14 +182,19 @@ export function namesMatch(submitted: string, registered: { ar: string; lat: str
   return typed !== '' && typed === recorded;
 }
 
+// The fields of what a person typed that disagree with the registry's record.
+export function mismatchedFields(record: RegistryRecord, details: SubmittedDetails): Array<'birthDate' | 'givenName' | 'familyName'> {
+  const { ar, lat } = record.names;
+  const fields: Array<'birthDate' | 'givenName' | 'familyName'> = [];
+  if (record.birthDate !== details.birthDate.trim()) fields.push('birthDate');
+  if (!namesMatch(details.givenName, { ar: ar.given, lat: lat.given })) fields.push('givenName');
+  if (!namesMatch(details.familyName, { ar: ar.family, lat: lat.family })) fields.push('familyName');
+  return fields;
+}
+
 // The one rule for both registries: the record exists, and the birth date, given name
 // and family name all agree. A missing record and a mismatch give the same answer.
 export function matchRecord(record: RegistryRecord | null, details: SubmittedDetails): MatchResult {
-  if (!record) return { matched: false };
-  const { ar, lat } = record.names;
-  const matched = record.civilNumber === details.civilNumber
-    && record.birthDate === details.birthDate.trim()
-    && namesMatch(details.givenName, { ar: ar.given, lat: lat.given })
-    && namesMatch(details.familyName, { ar: ar.family, lat: lat.family });
-  return matched ? { matched: true, record } : { matched: false };
+  if (!record || record.civilNumber !== details.civilNumber) return { matched: false };
+  return mismatchedFields(record, details).length === 0 ? { matched: true, record } : { matched: false };
 }
