@@ -46,6 +46,11 @@ import { underPaths } from './web/under-paths.ts';
 import { cachePublicDocuments } from './web/public-documents.ts';
 import { renderPage } from './web/render.ts';
 import { translate } from './web/i18n.ts';
+import type { CivilRegistry } from './register/civil-registry.ts';
+import { createCivilRegistry } from './register/connector.ts';
+import { createOfficeQueries, type OfficeQueries } from './enrolment/offices.ts';
+import { createStaffQueries, type StaffQueries } from './enrolment/staff.ts';
+import { createApplicationQueries, type ApplicationQueries } from './enrolment/applications.ts';
 
 export interface Services {
   config: Config;
@@ -60,6 +65,10 @@ export interface Services {
   hasher: PasswordHasher;
   throttle: Throttle;
   provider: ProviderHolder;
+  registry: CivilRegistry;
+  offices: OfficeQueries;
+  staff: StaffQueries;
+  applications: ApplicationQueries;
 }
 
 export interface HawiyaApp {
@@ -97,7 +106,7 @@ function providerPages() {
   };
 }
 
-export async function createApp(options: { config: Config; db: Db; kek: Buffer; clock?: Clock; log?: Logger }): Promise<HawiyaApp> {
+export async function createApp(options: { config: Config; db: Db; kek: Buffer; clock?: Clock; log?: Logger; registry?: CivilRegistry }): Promise<HawiyaApp> {
   const { config, db } = options;
   const clock = options.clock ?? systemClock;
   const log = options.log ?? createLogger(config.logLevel);
@@ -140,7 +149,14 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   });
   app.keys = provider.keySet().cookieKeys;
 
-  const services: Services = { config, db, clock, box, log, metrics, clients, accounts, persons, hasher, throttle, provider };
+  const ownRegistry = options.registry ? null : createCivilRegistry(config.registry, clock);
+  const registry: CivilRegistry = options.registry ?? ownRegistry!;
+  const offices = createOfficeQueries({ db, clock });
+  const staff = createStaffQueries({ db, clock });
+  const applications = createApplicationQueries({ db, clock });
+  const services: Services = {
+    config, db, clock, box, log, metrics, clients, accounts, persons, hasher, throttle, provider, registry, offices, staff, applications,
+  };
   const csrf = createCsrf(() => provider.keySet().cookieKeys);
   const limiter = createSecretEndpointLimiter({ throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });
   let draining = false;
@@ -175,7 +191,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     sessionTtl: (loginTs) => sessionTtlSeconds(config, loginTs),
   });
 
-  const registry = createRegistryRouter({
+  const registryEvents = createRegistryRouter({
     db, clock, maxBodyBytes: config.http.maxBodyBytes, eidLength: config.register.eidLength,
     authorise: (authorization) => authoriseClientToken(provider.current(), authorization, 'civil_registry'),
   });
@@ -191,7 +207,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   // Each router runs only under its own paths, so the provider's hot endpoints do not pay
   // for route matching they never need.
   app.use(underPaths(['/healthz', '/readyz', '/metrics'], health.routes()));
-  app.use(underPaths(['/registry/'], registry.routes()));
+  app.use(underPaths(['/registry/'], registryEvents.routes()));
   app.use(underPaths(['/interaction/'], interaction.routes()));
   for (const router of accountPages) app.use(router.routes());
   app.use(provider.middleware());
@@ -219,6 +235,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
       clearInterval(outbox);
       limiter.stop();
       provider.stop();
+      ownRegistry?.close?.();
     },
   };
 }

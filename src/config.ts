@@ -79,6 +79,12 @@ export const configSchema = z.object({
       breakerResetSeconds: seconds.default(30),
     }),
   ]).default({ connector: 'file' }),
+  enrolment: z.object({
+    // An application not verified at an office within this many days expires.
+    applicationDays: z.number().int().min(1).max(365).default(30),
+    // The activation code on the slip works for this many days.
+    activationCodeDays: z.number().int().min(1).max(90).default(14),
+  }).prefault({}),
   purgeIntervalSeconds: seconds.default(300),
   // On SIGTERM the node reports not ready for this long before it stops accepting, so the
   // load balancer has seen /readyz fail and sends no more.

@@ -10,6 +10,7 @@ import { createDb, type Db } from '../../src/db/db.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { createApp, type HawiyaApp } from '../../src/app.ts';
 import type { Clock } from '../../src/clock.ts';
+import type { CivilRegistry } from '../../src/register/civil-registry.ts';
 
 export const backend = process.env.HAWIYA_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
@@ -75,13 +76,15 @@ export interface RunningHawiya {
 
 // Listens first so the issuer can carry the real port. `issuer` lets a second node serve
 // the same issuer from another port.
-export async function startHawiya(options: { db: Db; kek: Buffer; issuer?: string; clock?: Clock; config?: Record<string, unknown> }): Promise<RunningHawiya> {
+export async function startHawiya(options: { db: Db; kek: Buffer; issuer?: string; clock?: Clock; config?: Record<string, unknown>; registry?: CivilRegistry }): Promise<RunningHawiya> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
   const config = testConfig(options.issuer ?? url, options.config);
-  const hawiya = await createApp({ config, db: options.db, kek: options.kek, ...(options.clock ? { clock: options.clock } : {}) });
+  const hawiya = await createApp({
+    config, db: options.db, kek: options.kek, ...(options.clock ? { clock: options.clock } : {}), ...(options.registry ? { registry: options.registry } : {}),
+  });
   server.on('request', hawiya.app.callback());
   return {
     url,
