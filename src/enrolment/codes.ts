@@ -14,17 +14,24 @@ function randomSymbols(random: RandomBytes, count: number): string {
   return [...random(count)].map((byte) => ALPHABET[byte & 31]).join('');
 }
 
-// Luhn mod N over base32: catches every single wrong character and every swap of two
-// neighbours, the two mistakes people make copying codes.
-function checkSymbol(body: string): string {
-  let sum = 0;
-  let factor = 2;
-  for (let i = body.length - 1; i >= 0; i -= 1) {
-    const product = factor * VALUE.get(body[i]!)!;
-    sum += Math.floor(product / 32) + (product % 32);
-    factor = factor === 2 ? 1 : 2;
-  }
-  return ALPHABET[(32 - (sum % 32)) % 32]!;
+// A reference is valid when Σ (i + 1) · value(symbol i) ≡ 0 (mod 37) over all nine
+// symbols. 37 is prime and the weights differ, so any one wrong symbol and any swap of
+// two neighbours break the sum (Luhn mod 32 misses a swap of 0 and Z). The check symbol
+// must fit the 32-symbol alphabet, so bodies whose check would be 32–36 are redrawn.
+const MODULUS = 37;
+
+function weightedSum(symbols: string): number {
+  return [...symbols].reduce((sum, char, index) => (sum + (index + 1) * VALUE.get(char)!) % MODULUS, 0);
+}
+
+// The value v with weightedSum(body) + weight · v ≡ 0, or null when it is beyond base32.
+function checkValue(body: string): number | null {
+  const weight = body.length + 1;
+  // Fermat: the inverse of the weight modulo a prime is weight^(p−2).
+  let inverse = 1;
+  for (let i = 0; i < MODULUS - 2; i += 1) inverse = (inverse * weight) % MODULUS;
+  const value = ((MODULUS - weightedSum(body)) * inverse) % MODULUS;
+  return value < 32 ? value : null;
 }
 
 // What people type instead: lower case, spaces and hyphens, and the letters Crockford
@@ -35,17 +42,20 @@ function canonical(typed: string): string {
 
 const REFERENCE_BODY = 8;
 
-// Eight random symbols (40 bits) and a check symbol, shown as three groups of three.
+// Eight random symbols (40 bits, less the redrawn 5 in 37) and a check symbol, shown as three groups of three.
 export function generateReference(random: RandomBytes = randomBytes): string {
-  const body = randomSymbols(random, REFERENCE_BODY);
-  return body + checkSymbol(body);
+  for (;;) {
+    const body = randomSymbols(random, REFERENCE_BODY);
+    const check = checkValue(body);
+    if (check !== null) return body + ALPHABET[check]!;
+  }
 }
 
 // The canonical reference, or null when it is malformed or its check symbol is wrong.
 export function parseReference(typed: string): string | null {
   const value = canonical(typed);
   if (value.length !== REFERENCE_BODY + 1 || ![...value].every((char) => VALUE.has(char))) return null;
-  return checkSymbol(value.slice(0, -1)) === value.at(-1) ? value : null;
+  return weightedSum(value) === 0 ? value : null;
 }
 
 export function formatReference(reference: string): string {

@@ -70,8 +70,8 @@ export async function submitAssistedApplication(deps: RegistrationDeps, input: R
 }
 
 async function assertOpenOffice(db: Db, code: string): Promise<void> {
-  const { rowCount } = await db.query('SELECT 1 FROM offices WHERE code = $1 AND active', [code]);
-  if (rowCount === 0) throw new AppError('invalid_form', { message: `no open office ${code}`, fields: { officeCode: 'fields.officeCode.unknown' } });
+  const { rows: found } = await db.query('SELECT 1 FROM offices WHERE code = $1 AND active', [code]);
+  if (found.length === 0) throw new AppError('invalid_form', { message: `no open office ${code}`, fields: { officeCode: 'fields.officeCode.unknown' } });
 }
 
 async function openApplication(
@@ -81,37 +81,41 @@ async function openApplication(
 ): Promise<Application> {
   const now = deps.clock.now();
   const { input: form, record } = input;
-  for (let attempt = 1; ; attempt += 1) {
-  try {
-    return await deps.db.transaction(async (tx) => {
-      const person = await enterPerson(tx, deps, record, actor);
-      if (person.status !== 'alive') throw new AppError('registration_not_matched');
-      await expireStale(tx, person.id, now);
-      const id = randomUUID();
-      const state = input.mismatches.length > 0 ? 'awaiting_override' : 'awaiting_verification';
-      const submitted = { civilNumber: form.civilNumber, givenName: form.givenName, familyName: form.familyName, birthDate: form.birthDate };
-      const { rows } = await tx.query<Parameters<typeof toApplication>[0]>(
-        `INSERT INTO applications (id, reference, person_id, office_code, channel, state, submitted, mismatches, email, phone, username_alias, locale, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-         RETURNING id, reference, person_id, office_code, channel, state, submitted, mismatches, email, phone, username_alias, locale,
-           created_at, expires_at, decided_at, decided_by, decision_reason`,
-        [id, generateReference(deps.random), person.id, form.officeCode, input.channel, state, submitted, input.mismatches,
-          form.email ?? null, form.phone ?? null, form.usernameAlias ?? null, form.locale, now, new Date(now.getTime() + deps.applicationDays * DAY_MS)],
-      );
-      await appendAudit(tx, deps.clock, {
-        ...actor, action: 'application.submitted', subject: person.id,
-        details: { application: id, office: form.officeCode, channel: input.channel, mismatches: input.mismatches },
-      });
-      return toApplication(rows[0]!, now);
-    });
-  } catch (err) {
-    // The partial unique indexes: one open application per person, one claim on an alias.
-    if (isUniqueViolation(err, 'applications_one_open')) throw new AppError('application_exists');
-    if (isUniqueViolation(err, 'applications_username_alias')) throw new AppError('invalid_form', { fields: { usernameAlias: 'fields.usernameAlias.taken' } });
-    // Two registrations entering one new person at once: the second finds the first's.
-    if (isUniqueViolation(err) && attempt < 3) continue;
-    throw err;
+  if (form.usernameAlias) {
+    const { rows: taken } = await deps.db.query('SELECT 1 FROM accounts WHERE username = $1', [form.usernameAlias]);
+    if (taken.length > 0) throw new AppError('invalid_form', { fields: { usernameAlias: 'fields.usernameAlias.taken' } });
   }
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await deps.db.transaction(async (tx) => {
+        const person = await enterPerson(tx, deps, record, actor);
+        if (person.status !== 'alive') throw new AppError('registration_not_matched');
+        await expireStale(tx, person.id, now);
+        const id = randomUUID();
+        const state = input.mismatches.length > 0 ? 'awaiting_override' : 'awaiting_verification';
+        const submitted = { civilNumber: form.civilNumber, givenName: form.givenName, familyName: form.familyName, birthDate: form.birthDate };
+        const { rows } = await tx.query<Parameters<typeof toApplication>[0]>(
+          `INSERT INTO applications (id, reference, person_id, office_code, channel, state, submitted, mismatches, email, phone, username_alias, locale, created_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+           RETURNING id, reference, person_id, office_code, channel, state, submitted, mismatches, email, phone, username_alias, locale,
+             created_at, expires_at, decided_at, decided_by, decision_reason`,
+          [id, generateReference(deps.random), person.id, form.officeCode, input.channel, state, submitted, input.mismatches,
+            form.email ?? null, form.phone ?? null, form.usernameAlias ?? null, form.locale, now, new Date(now.getTime() + deps.applicationDays * DAY_MS)],
+        );
+        await appendAudit(tx, deps.clock, {
+          ...actor, action: 'application.submitted', subject: person.id,
+          details: { application: id, office: form.officeCode, channel: input.channel, mismatches: input.mismatches },
+        });
+        return toApplication(rows[0]!, now);
+      });
+    } catch (err) {
+      // The partial unique indexes: one open application per person, one claim on an alias.
+      if (isUniqueViolation(err, 'applications_one_open')) throw new AppError('application_exists');
+      if (isUniqueViolation(err, 'applications_username_alias')) throw new AppError('invalid_form', { fields: { usernameAlias: 'fields.usernameAlias.taken' } });
+      // Two registrations entering one new person at once: the second finds the first's.
+      if (isUniqueViolation(err) && attempt < 3) continue;
+      throw err;
+    }
   }
 }
 

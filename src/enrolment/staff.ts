@@ -78,8 +78,8 @@ export function createStaffQueries(deps: { db: Db; clock: Clock }): StaffQueries
       return db.transaction(async (tx) => {
         const person = await personByEid(tx, input.eid);
         if (input.officeCode !== null) {
-          const { rowCount } = await tx.query('SELECT 1 FROM offices WHERE code = $1', [input.officeCode]);
-          if (rowCount === 0) throw new AppError('invalid_form', { message: `no office ${input.officeCode}`, fields: { office: 'fields.office.unknown' } });
+          const { rows: found } = await tx.query('SELECT 1 FROM offices WHERE code = $1', [input.officeCode]);
+          if (found.length === 0) throw new AppError('invalid_form', { message: `no office ${input.officeCode}`, fields: { office: 'fields.office.unknown' } });
         }
         await tx.query(
           `INSERT INTO staff (person_id, role, office_code, added_at, added_by) VALUES ($1, $2, $3, $4, $5)

@@ -112,8 +112,8 @@ async function createAccount(tx: Queryable, application: Application, now: Date)
   const eid = person[0]!.eid;
   let username = eid;
   if (application.usernameAlias) {
-    const { rowCount } = await tx.query('SELECT 1 FROM accounts WHERE username = $1 AND id <> $2', [application.usernameAlias, application.personId]);
-    if (rowCount === 0) username = application.usernameAlias;
+    const { rows: found } = await tx.query('SELECT 1 FROM accounts WHERE username = $1 AND id <> $2', [application.usernameAlias, application.personId]);
+    if (found.length === 0) username = application.usernameAlias;
   }
   const { rows } = await tx.query<{ existed: boolean }>(
     `INSERT INTO accounts (id, username, password_hash, state, verified_in_person_at, email, phone, locale, created_at, updated_at)
