@@ -115,7 +115,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const throttle = createThrottle({ db, clock });
   const adapter = createAdapterFactory({ db, clock, clients });
   const persons = createPersonQueries(db);
-  const findAccount = createFindAccount({ db, clock, accounts, persons });
+  const findAccount = createFindAccount({ db, clock, accounts, persons, trustFramework: config.verifiedClaims.trustFramework });
   const pages = providerPages();
   const onError = (err: unknown) => log.error({ err }, 'background job failed');
 

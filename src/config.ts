@@ -98,6 +98,11 @@ export const configSchema = z.object({
       timeoutMs: z.number().int().positive().default(10000),
     }).refine((sms) => sms.token !== undefined || sms.tokenFile !== undefined, { message: 'needs token or tokenFile', path: ['token'] }).optional(),
   }).prefault({}),
+  verifiedClaims: z.object({
+    // The trust_framework of verified_claims (OIDC4IDA): the law under which offices check
+    // identities in person.
+    trustFramework: z.string().regex(/^[a-z0-9_.:-]+$/).default('hawiya_national'),
+  }).prefault({}),
   purgeIntervalSeconds: seconds.default(300),
   // On SIGTERM the node reports not ready for this long before it stops accepting, so the
   // load balancer has seen /readyz fail and sends no more.
