@@ -204,7 +204,8 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   }, config.purgeIntervalSeconds * 1000);
   purge.unref();
   const delivery = createDeliveryAdapters(config.notify);
-  if (delivery.waiting.length > 0) log.warn({ channels: delivery.waiting }, 'no gateway for these notice channels: their notices wait in the outbox');
+  // Said by the server, which brings its own logger; CLI commands print JSON on stdout.
+  if (options.log && delivery.waiting.length > 0) log.warn({ channels: delivery.waiting }, 'no gateway for these notice channels: their notices wait in the outbox');
   const outbox = setInterval(() => {
     deliverDueNotices({ db, clock, adapters: delivery.adapters }).catch(onError);
   }, config.notify.intervalSeconds * 1000);
