@@ -238,7 +238,7 @@ interface LookupRun {
 // findAccount and then claims, as the provider calls them for an ID token or userinfo,
 // one call at a time; each call timed on its own, and the pair.
 async function measureLookups(factory: DatabaseFactory, db: Db, ids: readonly string[], scope: string, warmup: readonly string[]): Promise<LookupRun> {
-  const findAccount = createFindAccount({ db, clock: systemClock, accounts: createAccountDirectory({ db, clock: systemClock }), persons: createPersonQueries(db) });
+  const findAccount = createFindAccount({ db, clock: systemClock, accounts: createAccountDirectory({ db, clock: systemClock }), persons: createPersonQueries(db), trustFramework: 'hawiya_national' });
   const audited = scope.split(' ').includes('national_id');
   const find = createLatencyRecorder(ids.length);
   const claims = createLatencyRecorder(ids.length);

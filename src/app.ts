@@ -40,7 +40,9 @@ import type { PasskeyDeps } from './authn/passkeys.ts';
 import type { TotpDeps } from './authn/totp.ts';
 import { recordSignIn } from './authn/devices.ts';
 import { purgeSignInLeftovers } from './authn/sign-in-flow.ts';
-import { enqueueNotice, deliverDueNotices, mailboxAdapter } from './notify/outbox.ts';
+import { enqueueNotice, deliverDueNotices } from './notify/outbox.ts';
+import { createDeliveryAdapters } from './notify/delivery-adapters.ts';
+import { createDevMailboxRouter } from './web/dev-mailbox.ts';
 import { deviceIdOf } from './web/device.ts';
 import { underPaths } from './web/under-paths.ts';
 import { cachePublicDocuments } from './web/public-documents.ts';
@@ -122,7 +124,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const throttle = createThrottle({ db, clock });
   const adapter = createAdapterFactory({ db, clock, clients });
   const persons = createPersonQueries(db);
-  const findAccount = createFindAccount({ db, clock, accounts, persons });
+  const findAccount = createFindAccount({ db, clock, accounts, persons, trustFramework: config.verifiedClaims.trustFramework });
   const pages = providerPages();
   const onError = (err: unknown) => log.error({ err }, 'background job failed');
 
@@ -209,6 +211,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(underPaths(['/healthz', '/readyz', '/metrics'], health.routes()));
   app.use(underPaths(['/registry/'], registryEvents.routes()));
   app.use(underPaths(['/interaction/'], interaction.routes()));
+  if (config.notify.devMailbox) app.use(underPaths(['/dev/mailbox'], createDevMailboxRouter({ db }).routes()));
   for (const router of accountPages) app.use(router.routes());
   app.use(provider.middleware());
 
@@ -216,12 +219,12 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     Promise.all([purgeExpired(db, clock), throttle.purge(), purgeSignInLeftovers(db, clock)]).catch(onError);
   }, config.purgeIntervalSeconds * 1000);
   purge.unref();
-  // Only the development mailbox has an adapter today; email and SMS notices wait in the
-  // outbox until their adapters (enrolment) exist.
-  const adapters = { mailbox: mailboxAdapter };
+  const delivery = createDeliveryAdapters(config.notify);
+  // Said by the server, which brings its own logger; CLI commands print JSON on stdout.
+  if (options.log && delivery.waiting.length > 0) log.warn({ channels: delivery.waiting }, 'no gateway for these notice channels: their notices wait in the outbox');
   const outbox = setInterval(() => {
-    deliverDueNotices({ db, clock, adapters }).catch(onError);
-  }, 5000);
+    deliverDueNotices({ db, clock, adapters: delivery.adapters }).catch(onError);
+  }, config.notify.intervalSeconds * 1000);
   outbox.unref();
 
   return {
@@ -233,6 +236,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     close() {
       clearInterval(purge);
       clearInterval(outbox);
+      delivery.close();
       limiter.stop();
       provider.stop();
       ownRegistry?.close?.();

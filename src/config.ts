@@ -85,6 +85,30 @@ export const configSchema = z.object({
     // The activation code on the slip works for this many days.
     activationCodeDays: z.number().int().min(1).max(90).default(14),
   }).prefault({}),
+  notify: z.object({
+    // The development mailbox page (GET /dev/mailbox) and the fallback for unconfigured
+    // channels. Off unless an overlay turns it on: it shows people's addresses.
+    devMailbox: z.boolean().default(false),
+    intervalSeconds: seconds.default(5),
+    // E-mail through an SMTP relay; smtp:// upgrades with STARTTLS, smtps:// is TLS.
+    email: z.object({
+      smtpUrl: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://'),
+      from: z.string().min(3),
+      timeoutMs: z.number().int().positive().default(10000),
+    }).optional(),
+    // Text messages through an HTTP gateway: POST JSON with a bearer token.
+    sms: z.object({
+      url: z.url(),
+      token: z.string().min(1).optional(),
+      tokenFile: z.string().optional(),
+      timeoutMs: z.number().int().positive().default(10000),
+    }).refine((sms) => sms.token !== undefined || sms.tokenFile !== undefined, { message: 'needs token or tokenFile', path: ['token'] }).optional(),
+  }).prefault({}),
+  verifiedClaims: z.object({
+    // The trust_framework of verified_claims (OIDC4IDA): the law under which offices check
+    // identities in person.
+    trustFramework: z.string().regex(/^[a-z0-9_.:-]+$/).default('hawiya_national'),
+  }).prefault({}),
   purgeIntervalSeconds: seconds.default(300),
   // On SIGTERM the node reports not ready for this long before it stops accepting, so the
   // load balancer has seen /readyz fail and sends no more.
@@ -148,6 +172,13 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Json {
   else if (env.REGISTRY_FILE || env.REGISTRY_EVENTS_FILE) {
     out.registry = { connector: 'file', ...(env.REGISTRY_FILE ? { file: env.REGISTRY_FILE } : {}), ...(env.REGISTRY_EVENTS_FILE ? { eventsFile: env.REGISTRY_EVENTS_FILE } : {}) };
   }
+  const notify: Json = {};
+  if (env.DEV_MAILBOX) notify.devMailbox = env.DEV_MAILBOX === 'true' || env.DEV_MAILBOX === '1';
+  if (env.SMTP_URL) notify.email = { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM };
+  if (env.SMS_GATEWAY_URL) {
+    notify.sms = { url: env.SMS_GATEWAY_URL, ...(env.SMS_GATEWAY_TOKEN ? { token: env.SMS_GATEWAY_TOKEN } : {}), ...(env.SMS_GATEWAY_TOKEN_FILE ? { tokenFile: env.SMS_GATEWAY_TOKEN_FILE } : {}) };
+  }
+  if (Object.keys(notify).length > 0) out.notify = notify;
   if (env.SHUTDOWN_DELAY_SECONDS) out.shutdownDelaySeconds = integer('SHUTDOWN_DELAY_SECONDS', env.SHUTDOWN_DELAY_SECONDS);
   return out;
 }

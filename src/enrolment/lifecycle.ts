@@ -128,7 +128,7 @@ export async function recoverInPerson(
     await appendAudit(tx, deps.clock, {
       ...auditActor(actor), action: 'account.recovered', subject: input.personId, details: { office: actor.staff.officeCode, staffRole: actor.staff.role },
     });
-    await enqueueNotice(tx, deps.clock, { accountId: input.personId, template: 'account_recovered' });
+    await enqueueNotice(tx, deps.clock, { accountId: input.personId, template: 'account_recovered', payload: { officeCode: actor.staff.officeCode ?? '' } });
     return { username: account.username, activationCode: code.code, codeExpiresAt: code.expiresAt };
   });
 }

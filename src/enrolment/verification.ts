@@ -70,7 +70,10 @@ export async function activateApplication(deps: VerificationDeps, input: { appli
       ...auditActor(actor), action: 'application.activated', subject: application.personId,
       details: { application: application.id, office: application.officeCode, staffRole: actor.staff.role, documentType: input.evidence.documentType, replacedAccount: replaced },
     });
-    await enqueueNotice(tx, deps.clock, { accountId: application.personId, template: 'activation_slip_issued', payload: { office: application.officeCode } });
+    await enqueueNotice(tx, deps.clock, {
+      accountId: application.personId, template: 'activation_slip_issued',
+      payload: { reference: application.reference, officeCode: application.officeCode, expiresOn: code.expiresAt.toISOString().slice(0, 10) },
+    });
     return { application: { ...application, state: 'activated', decidedAt: now, decidedBy: actor.staff.personId }, username, activationCode: code.code, codeExpiresAt: code.expiresAt, replacedAccount: replaced };
   });
 }

@@ -1,10 +1,15 @@
 // The outbox: notices to people are written in the same transaction as what caused them,
 // and delivered afterwards by a worker, with retries and backoff, so none is lost when a
-// gateway is down. The default adapter keeps them in a development mailbox (the table
-// itself); SMTP and SMS adapters plug in behind the same interface.
+// gateway is down. Delivery is at least once: a node that dies after the gateway took a
+// notice but before marking it delivered leaves it to be sent again when its lease ends
+// (the notice id goes along, as Message-ID or the gateway's id, to let receivers drop the
+// repeat). Adapters (delivery-adapters.ts) send e-mail by SMTP and texts by an HTTP
+// gateway; the development mailbox keeps them in this table, shown at /dev/mailbox.
 import { randomUUID } from 'node:crypto';
 import type { Db, Queryable } from '../db/db.ts';
 import type { Clock } from '../clock.ts';
+import { parseNoticePayload, type NoticePayload, type NoticeTemplate } from './templates.ts';
+import { renderNotice, type RenderedNotice } from './render-notice.ts';
 
 export type Channel = 'email' | 'sms' | 'mailbox';
 
@@ -18,18 +23,20 @@ export interface Notice {
 }
 
 export interface DeliveryAdapter {
-  deliver(notice: Notice): Promise<void>;
+  // Resolves once the gateway has accepted the message; throws when it has not.
+  deliver(notice: Notice, message: RenderedNotice): Promise<void>;
 }
 
 // Writes nothing anywhere: the notice stays readable in the outbox (the dev mailbox).
-// Only for the mailbox channel: an email or SMS notice waits for a real adapter.
 export const mailboxAdapter: DeliveryAdapter = { deliver: async () => {} };
 
 // While a node delivers a notice, others leave it alone for this long.
 const LEASE_SECONDS = 60;
 
 // Where a person's notices go: email, else text message, else the development mailbox.
-export async function enqueueNotice(tx: Queryable, clock: Clock, input: { accountId: string; template: string; payload?: Record<string, unknown> }): Promise<string> {
+// The payload is checked against the template (templates.ts) before anything is written.
+export async function enqueueNotice<T extends NoticeTemplate>(tx: Queryable, clock: Clock, input: { accountId: string; template: T; payload?: NoticePayload<T> }): Promise<string> {
+  const payload = parseNoticePayload(input.template, input.payload);
   const { rows } = await tx.query<{ email: string | null; phone: string | null; locale: string }>(
     `SELECT a.email, a.phone, COALESCE(a.locale, p.locale) AS locale FROM accounts a JOIN persons p ON p.id = a.id WHERE a.id = $1`, [input.accountId],
   );
@@ -40,14 +47,15 @@ export async function enqueueNotice(tx: Queryable, clock: Clock, input: { accoun
   await tx.query(
     `INSERT INTO outbox (id, account_id, channel, recipient, template, locale, payload, created_at, next_attempt_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)`,
-    [id, input.accountId, channel, recipient, input.template, contact?.locale ?? 'ar', input.payload ?? {}, now],
+    [id, input.accountId, channel, recipient, input.template, contact?.locale ?? 'ar', payload, now],
   );
   return id;
 }
 
 const MAX_BACKOFF_SECONDS = 3600;
 
-// Delivers what is due. A failure is recorded and retried later with a doubling delay.
+// Delivers what is due. A failure (the gateway refused, timed out, or the notice could not
+// be rendered) is recorded and retried later with a doubling delay; nothing is dropped.
 // Channels without an adapter are not attempted: their notices wait, undelivered.
 export async function deliverDueNotices(deps: { db: Db; clock: Clock; adapters: Partial<Record<Channel, DeliveryAdapter>> }, limit = 100): Promise<{ delivered: number; failed: number }> {
   const now = deps.clock.now();
@@ -63,7 +71,7 @@ export async function deliverDueNotices(deps: { db: Db; clock: Clock; adapters: 
   let failed = 0;
   for (const notice of rows) {
     try {
-      await deps.adapters[notice.channel]!.deliver(notice);
+      await deps.adapters[notice.channel]!.deliver(notice, await renderNotice(deps.db, notice));
       await deps.db.query('UPDATE outbox SET delivered_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1', [notice.id, deps.clock.now()]);
       delivered += 1;
     } catch (err) {

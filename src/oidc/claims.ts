@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import type { AccountDirectory } from '../authn/accounts.ts';
 import type { PersonQueries, Person } from '../register/persons.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { releaseVerifiedClaims } from './verified-claims.ts';
 
 // The claims each scope releases.
 export const SCOPE_CLAIMS = {
@@ -18,12 +19,22 @@ export const SCOPE_CLAIMS = {
   ],
   gender: ['gender'],
   national_id: ['national_id'],
+  // OIDC4IDA: how the person was verified in person; only for clients registered with it.
+  verified_claims: ['verified_claims'],
 };
 
 // The scope a claim belongs to, so the claims parameter cannot ask for more than the
 // client's registered scopes allow (national_id above all).
 export function scopeOfClaim(claim: string): string | undefined {
   return Object.entries(SCOPE_CLAIMS).find(([, claims]) => claims.includes(claim))?.[0];
+}
+
+// Whether a claim about the person falls within the given scopes (inside verified_claims).
+export function entitledClaim(entitledScopes: readonly string[]): (claim: string) => boolean {
+  return (claim) => {
+    const scope = scopeOfClaim(claim);
+    return scope !== undefined && scope !== 'openid' && scope !== 'verified_claims' && entitledScopes.includes(scope);
+  };
 }
 
 export function claimsBeyondEntitlement(requested: Record<string, Record<string, unknown> | undefined>, entitledScopes: readonly string[]): string[] {
@@ -79,23 +90,25 @@ export interface FindAccountDeps {
   clock: Clock;
   accounts: AccountDirectory;
   persons: PersonQueries;
+  // The trust_framework of verified_claims.
+  trustFramework: string;
 }
 
 export interface FoundAccount {
   [key: string]: unknown;
   accountId: string;
-  claims(use: string, scope: string): Promise<Record<string, unknown> & { sub: string }>;
+  claims(use: string, scope: string, requested?: Record<string, unknown>): Promise<Record<string, unknown> & { sub: string }>;
 }
 
 // Returns nothing for an unknown, blocked or deceased account: the provider then refuses
 // to issue anything more for it, refresh included.
 export function createFindAccount(deps: FindAccountDeps) {
-  return async (clientId: string | undefined, id: string): Promise<FoundAccount | undefined> => {
+  return async (clientId: string | undefined, id: string, entitledScopes: readonly string[] = []): Promise<FoundAccount | undefined> => {
     const account = await deps.accounts.findById(id);
     if (!account?.active) return undefined;
     return {
       accountId: account.id,
-      async claims(use, scope) {
+      async claims(use, scope, requested) {
         const person = await deps.persons.findById(account.id);
         if (!person) return { sub: account.id };
         const claims = personClaims(person);
@@ -104,7 +117,10 @@ export function createFindAccount(deps: FindAccountDeps) {
             actor: `client:${clientId ?? 'unknown'}`, action: 'claims.national_id.released', subject: person.id, details: { use },
           }));
         }
-        return { ...claims, sub: account.id };
+        const verified = await releaseVerifiedClaims(deps, {
+          personId: person.id, clientId, use, requested: requested?.verified_claims, available: claims, entitledScopes, isEntitled: entitledClaim(entitledScopes),
+        });
+        return { ...claims, ...verified, sub: account.id };
       },
     };
   };

@@ -5,7 +5,8 @@ import { Provider, errors, type Configuration, type KoaContextWithOIDC, type Cli
 import type { Config } from '../config.ts';
 import type { KeySet } from './keys.ts';
 import type { Adapter } from 'oidc-provider';
-import { SCOPE_CLAIMS, pairwiseSubject, claimsBeyondEntitlement, type FoundAccount } from './claims.ts';
+import { SCOPE_CLAIMS, pairwiseSubject, claimsBeyondEntitlement, entitledClaim, type FoundAccount } from './claims.ts';
+import { verifiedClaimsBeyondEntitlement, verifiedClaimsMetadata } from './verified-claims.ts';
 import { validateClientRoles } from './client-roles.ts';
 import { ACR, levelOfAcr } from '../authn/assurance.ts';
 import { createInteractionPolicy } from './policy.ts';
@@ -16,7 +17,7 @@ export interface ProviderDeps {
   config: Config;
   keySet: KeySet;
   adapter: (model: string) => Adapter;
-  findAccount(clientId: string | undefined, id: string): Promise<FoundAccount | undefined>;
+  findAccount(clientId: string | undefined, id: string, entitledScopes: readonly string[]): Promise<FoundAccount | undefined>;
   render: {
     error(ctx: KoaContextWithOIDC, out: { error: string; error_description?: string | undefined }, error: Error): void;
     logout(ctx: KoaContextWithOIDC, form: string): void;
@@ -86,7 +87,12 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     },
     // CORS only from the origins the client redirects to.
     clientBasedCORS: (_ctx, origin, client) => redirectOrigins(client).has(origin),
-    findAccount: (ctx, id) => deps.findAccount(ctx.oidc.client?.clientId, id),
+    findAccount: (ctx, id) => deps.findAccount(ctx.oidc.client?.clientId, id, String(ctx.oidc.client?.scope ?? DEFAULT_CLIENT_SCOPE).split(' ')),
+    // OIDC4IDA §8: what verified_claims can carry, and how the identity was verified.
+    discovery: {
+      claim_types_supported: ['normal'],
+      ...verifiedClaimsMetadata(config.verifiedClaims.trustFramework, Object.entries(SCOPE_CLAIMS).filter(([scope]) => scope !== 'openid' && scope !== 'verified_claims').flatMap(([, claims]) => claims)),
+    },
     loadExistingGrant,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createInteractionPolicy() },
     // Every feature we rely on is named here, on or off, rather than left to the
@@ -108,7 +114,14 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
               if (value !== null && (typeof value !== 'object' || Array.isArray(value))) throw new errors.InvalidRequest(`claims.${container} members must be null or objects`);
             }
           }
-          const beyond = claimsBeyondEntitlement(claims as Record<string, Record<string, unknown> | undefined>, String(client.scope ?? DEFAULT_CLIENT_SCOPE).split(' '));
+          const requested = claims as Record<string, Record<string, unknown> | undefined>;
+          const entitled = String(client.scope ?? DEFAULT_CLIENT_SCOPE).split(' ');
+          let beyond: string[];
+          try {
+            beyond = [...claimsBeyondEntitlement(requested, entitled), ...verifiedClaimsBeyondEntitlement(requested, entitledClaim(entitled))];
+          } catch (err) {
+            throw new errors.InvalidRequest(`claims: ${(err as Error).message}`);
+          }
           if (beyond.length > 0) throw new errors.InvalidRequest(`claims: ${beyond.join(', ')} not among what this client may receive`);
         },
       },

@@ -50,4 +50,14 @@ describe('configuration', () => {
   it('takes trust in a proxy from the environment', () => {
     assert.equal(loadConfig({ ISSUER: 'https://id.example', TRUST_PROXY: 'true' }, { dir: dir() }).trustProxy, true);
   });
+
+  it('takes the e-mail and SMS gateways from the environment, and keeps the development mailbox off by default', () => {
+    const env = { ISSUER: 'https://id.example', SMTP_URL: 'smtps://relay.example:465', SMTP_FROM: 'Hawiya <no-reply@id.example>', SMS_GATEWAY_URL: 'https://sms.example/send', SMS_GATEWAY_TOKEN_FILE: '/run/secrets/sms' };
+    const { notify } = loadConfig(env, { dir: dir() });
+    assert.equal(notify.devMailbox, false);
+    assert.deepEqual(notify.email, { smtpUrl: 'smtps://relay.example:465', from: 'Hawiya <no-reply@id.example>', timeoutMs: 10000 });
+    assert.deepEqual(notify.sms, { url: 'https://sms.example/send', tokenFile: '/run/secrets/sms', timeoutMs: 10000 });
+    assert.throws(() => loadConfig({ ...env, SMS_GATEWAY_TOKEN_FILE: '' }, { dir: dir() }), /notify\.sms\.token/);
+    assert.throws(() => loadConfig({ ...env, SMTP_URL: 'http://relay.example' }, { dir: dir() }), /notify\.email\.smtpUrl/);
+  });
 });

@@ -23,6 +23,7 @@ const ACTIONS: Record<string, string> = {
   'session.ended_all': 'sessionsEndedAll',
   'grant.revoked': 'grantRevoked',
   'claims.national_id.released': 'nationalIdReleased',
+  'claims.verified_claims.released': 'verifiedClaimsReleased',
   'person.created': 'personCreated',
   'person.name_change': 'personNameChange',
   'person.correction': 'personCorrection',

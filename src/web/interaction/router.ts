@@ -203,7 +203,11 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
       return progress ? advance(deps, ctx, details, progress) : renderLogin(deps, ctx, details);
     }
     if (details.prompt.name === 'consent') {
-      const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+      const missingScopes = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
+      // verified_claims comes through the claims parameter, not a scope, but is consented to
+      // by name like one.
+      const missingClaims = (details.prompt.details.missingOIDCClaims as string[] | undefined) ?? [];
+      const missing = [...missingScopes, ...(missingClaims.includes('verified_claims') && !missingScopes.includes('verified_claims') ? ['verified_claims'] : [])];
       return renderPage(ctx, 'interaction/consent', {
         ...pageData(deps, details),
         action: `/interaction/${details.uid}/confirm`,
