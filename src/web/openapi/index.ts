@@ -31,7 +31,15 @@ export function openApiDocument(issuer: string): Record<string, unknown> {
     openapi: '3.1.0',
     info: { title: 'Hawiya API', version: '1', description: 'The JSON APIs of Hawiya, the national e-ID provider. OpenID Connect endpoints are described by discovery instead.' },
     servers: [{ url: issuer }],
-    paths,
+    paths: {
+      '/api/openapi.json': {
+        get: {
+          operationId: 'openApiDocument', summary: 'This document', tags: ['meta'],
+          responses: { 200: { description: 'The OpenAPI 3.1 document of every JSON API under /api', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
+      },
+      ...paths,
+    },
     components: { schemas },
   };
 }
