@@ -144,7 +144,7 @@ describe(`registration API (${backend})`, function () {
         for (const layer of router.stack) {
           for (const method of layer.methods.filter((each) => each !== 'HEAD')) {
             count++;
-            assert.ok(paths[layer.path]?.[method.toLowerCase()], `${method} ${layer.path} is in the document`);
+            assert.ok(paths[String(layer.path)]?.[method.toLowerCase()], `${method} ${String(layer.path)} is in the document`);
           }
         }
       }

@@ -13,7 +13,7 @@ import type { AppContext, AppState } from '../context.ts';
 import { renderPage } from '../render.ts';
 import { signInWithPassword } from '../../authn/sign-in.ts';
 import { passkeyMethods } from '../../authn/assurance.ts';
-import { recordProgress, clearProgress, merge, type Progress } from '../../authn/sign-in-flow.ts';
+import { clearProgress, merge, type Progress } from '../../authn/sign-in-flow.ts';
 import { verifyTotp } from '../../authn/totp.ts';
 import { useRecoveryCode } from '../../authn/recovery-codes.ts';
 import { authenticationOptions, authenticateWithPasskey, PasskeyError } from '../../authn/passkeys.ts';
