@@ -53,6 +53,12 @@ import { createCivilRegistry } from './register/connector.ts';
 import { createOfficeQueries, type OfficeQueries } from './enrolment/offices.ts';
 import { createStaffQueries, type StaffQueries } from './enrolment/staff.ts';
 import { createApplicationQueries, type ApplicationQueries } from './enrolment/applications.ts';
+import type { RegistrationDeps } from './enrolment/registration.ts';
+import { createRegistrationPages } from './web/register/registration-pages.ts';
+import { mountStatusPage } from './web/register/status-page.ts';
+import { createRegistrationApi } from './web/api/registration-api.ts';
+import { createOpenApiRouter } from './web/openapi/index.ts';
+import { createActivationEntryRouter } from './web/interaction/activation-entry.ts';
 
 export interface Services {
   config: Config;
@@ -176,6 +182,9 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     secondFactorLimits: config.throttle.account,
     maxBodyBytes: config.http.maxBodyBytes,
     defaultLocale: config.defaultLocale,
+    persons,
+    hasher,
+    activationLimits: config.throttle,
     signIn: {
       accounts, hasher, throttle, limits: config.throttle, dummyHash: await createDummyHash(hasher),
       onLocked: (accountId) => db.transaction((tx) => enqueueNotice(tx, clock, { accountId, template: 'account_locked' })).then(() => {}),
@@ -192,6 +201,18 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     enrolmentLimits: config.throttle.account, maxBodyBytes: config.http.maxBodyBytes,
     sessionTtl: (loginTs) => sessionTtlSeconds(config, loginTs),
   });
+
+  const registration: RegistrationDeps = {
+    db, clock, registry, eidLength: config.register.eidLength, applicationDays: config.enrolment.applicationDays,
+  };
+  const registrationPageDeps = {
+    csrf, box, clock, offices, registration, throttle, limits: config.throttle.registration, maxBodyBytes: config.http.maxBodyBytes,
+  };
+  const registrationPages = createRegistrationPages(registrationPageDeps);
+  mountStatusPage(registrationPages, registrationPageDeps);
+  const registrationApi = createRegistrationApi(registrationPageDeps);
+  const openApi = createOpenApiRouter(config.issuer);
+  const activationEntry = createActivationEntryRouter({ provider: () => provider.current() });
 
   const registryEvents = createRegistryRouter({
     db, clock, maxBodyBytes: config.http.maxBodyBytes, eidLength: config.register.eidLength,
@@ -212,6 +233,10 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(underPaths(['/registry/'], registryEvents.routes()));
   app.use(underPaths(['/interaction/'], interaction.routes()));
   if (config.notify.devMailbox) app.use(underPaths(['/dev/mailbox'], createDevMailboxRouter({ db }).routes()));
+  app.use(underPaths(['/register'], registrationPages.routes()));
+  app.use(underPaths(['/api/'], openApi.routes()));
+  app.use(underPaths(['/api/'], registrationApi.routes()));
+  app.use(underPaths(['/activate'], activationEntry.routes()));
   for (const router of accountPages) app.use(router.routes());
   app.use(provider.middleware());
 

@@ -52,6 +52,8 @@ export const configSchema = z.object({
   throttle: z.object({
     account: z.object({ maxFailures: z.number().int().positive().default(5), windowSeconds: seconds.default(900), lockSeconds: seconds.default(900) }).prefault({}),
     ip: z.object({ maxFailures: z.number().int().positive().default(50), windowSeconds: seconds.default(900), lockSeconds: seconds.default(900) }).prefault({}),
+    // Online registrations and application-status look-ups per address, every one counted.
+    registration: z.object({ maxFailures: z.number().int().positive().default(20), windowSeconds: seconds.default(3600), lockSeconds: seconds.default(3600) }).prefault({}),
   }).prefault({}),
   register: z.object({
     // Digits in an e-ID number, check digit included.

@@ -15,6 +15,10 @@ export interface Account {
   state: AccountState;
   // True only for an active account whose person is alive and which is not blocked.
   active: boolean;
+  // True for an account whose holder set their first password but has not yet enrolled a
+  // second factor (person alive, account not blocked): their password sign-in continues
+  // at the enrolment step instead of ending.
+  awaitingSecondFactor: boolean;
   // A counter clerk has checked the holder's identity document.
   verifiedInPerson: boolean;
   locale: 'ar' | 'fr' | 'en';
@@ -34,6 +38,7 @@ interface AccountRow {
   password_hash: string | null;
   state: AccountState;
   active: boolean;
+  awaiting_second_factor: boolean;
   verified_in_person: boolean;
   locale: 'ar' | 'fr' | 'en';
   [column: string]: unknown;
@@ -41,11 +46,13 @@ interface AccountRow {
 
 const toAccount = (row: AccountRow): Account => ({
   id: row.id, username: row.username, passwordHash: row.password_hash, state: row.state, active: row.active,
+  awaitingSecondFactor: row.awaiting_second_factor,
   verifiedInPerson: row.verified_in_person, locale: row.locale,
 });
 
 const SELECT_ACCOUNT = `SELECT a.id, a.username, a.password_hash, a.state,
   (a.state = 'active' AND a.blocked_at IS NULL AND p.status = 'alive') AS active,
+  (a.state = 'awaiting_second_factor' AND a.blocked_at IS NULL AND p.status = 'alive') AS awaiting_second_factor,
   (a.verified_in_person_at IS NOT NULL) AS verified_in_person, COALESCE(a.locale, p.locale) AS locale
   FROM accounts a JOIN persons p ON p.id = a.id`;
 

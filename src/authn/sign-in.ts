@@ -30,8 +30,9 @@ export async function signInWithPassword(deps: SignInDeps, input: { username: st
     throw new AppError('signin_failed');
   }
   // A right password during a lock, or for a closed account, is refused the same way,
-  // and not counted.
-  if (locked.length > 0 || !account.active) throw new AppError('signin_failed');
+  // and not counted. An account still waiting for its second factor is returned: the
+  // caller continues its first sign-in at the enrolment step (account.state says so).
+  if (locked.length > 0 || !(account.active || account.awaitingSecondFactor)) throw new AppError('signin_failed');
   await deps.throttle.reset(accountKey);
   if (deps.hasher.needsRehash(account.passwordHash)) {
     await deps.accounts.replacePasswordHash(account.id, await deps.hasher.hash(input.password));

@@ -60,12 +60,38 @@ export async function setFirstPassword(
   return deps.db.transaction(async (tx) => {
     const accountId = await findByActivationCode(tx, deps.clock, input, true);
     if (!accountId) throw new AppError('activation_failed');
-    const now = deps.clock.now();
-    await tx.query('UPDATE activation_codes SET used_at = $2 WHERE account_id = $1', [accountId, now]);
-    await tx.query(`UPDATE accounts SET password_hash = $2, state = 'awaiting_second_factor', updated_at = $3 WHERE id = $1`, [accountId, hash, now]);
-    await appendAudit(tx, deps.clock, { actor: `person:${accountId}`, action: 'account.first_password_set', subject: accountId, requestId: input.requestId ?? null });
+    await spendCode(tx, deps.clock, accountId, hash, input.requestId);
     return accountId;
   });
+}
+
+// The same, when the first sign-in proved the code on an earlier page of the same
+// sign-in: the web layer keeps the account id server-side (never the code), and the
+// account's code must still be live and unused now, so a code spent or replaced in the
+// meantime stops it here.
+export async function setFirstPasswordOfAccount(
+  deps: { db: Db; clock: Clock; hasher: PasswordHasher },
+  input: { accountId: string; password: string; requestId?: string },
+): Promise<void> {
+  if (!/^[0-9a-f-]{36}$/i.test(input.accountId)) throw new AppError('activation_failed');
+  const hash = await deps.hasher.hash(input.password);
+  await deps.db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ account_id: string }>(
+      `SELECT c.account_id FROM activation_codes c JOIN accounts a ON a.id = c.account_id JOIN persons p ON p.id = a.id
+       WHERE c.account_id = $1 AND c.used_at IS NULL AND c.expires_at > $2
+         AND a.state = 'awaiting_password' AND a.blocked_at IS NULL AND p.status = 'alive' FOR UPDATE OF c`,
+      [input.accountId, deps.clock.now()],
+    );
+    if (!rows[0]) throw new AppError('activation_failed');
+    await spendCode(tx, deps.clock, input.accountId, hash, input.requestId);
+  });
+}
+
+async function spendCode(tx: Queryable, clock: Clock, accountId: string, hash: string, requestId: string | undefined): Promise<void> {
+  const now = clock.now();
+  await tx.query('UPDATE activation_codes SET used_at = $2 WHERE account_id = $1', [accountId, now]);
+  await tx.query(`UPDATE accounts SET password_hash = $2, state = 'awaiting_second_factor', updated_at = $3 WHERE id = $1`, [accountId, hash, now]);
+  await appendAudit(tx, clock, { actor: `person:${accountId}`, action: 'account.first_password_set', subject: accountId, requestId: requestId ?? null });
 }
 
 // The last step of the first sign-in: the account becomes active once it has a second

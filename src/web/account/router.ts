@@ -11,6 +11,7 @@
 //   /account/services    services.ts        grants, and withdrawing them
 //   /account/activity    activity.ts        the audit log about the person
 //   /account/language    language.ts        the language preference
+//   /account/suspend     suspend.ts         suspending the account, at once
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import type { AccountDeps, AccountState } from './context.ts';
@@ -25,6 +26,7 @@ import { mountSessions } from './sessions.ts';
 import { mountServices } from './services.ts';
 import { mountActivity } from './activity.ts';
 import { mountLanguage } from './language.ts';
+import { mountSuspend } from './suspend.ts';
 import { renderPage } from '../render.ts';
 
 export type { AccountDeps } from './context.ts';
@@ -63,6 +65,7 @@ export function createAccountRouters(deps: AccountDeps): Array<Router<AccountSta
   mountServices(router, deps);
   mountActivity(router, deps);
   mountLanguage(router, deps);
+  mountSuspend(router, deps);
 
   return [open, router];
 }

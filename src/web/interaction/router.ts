@@ -7,40 +7,23 @@
 //   unreachable      the account has no factor that reaches the level: the request fails
 //                    with unmet_authentication_requirements, never with a lower level
 import Router from '@koa/router';
-import type { Provider, InteractionResults } from 'oidc-provider';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { AppContext, AppState } from '../context.ts';
 import { renderPage } from '../render.ts';
-import { readForm } from '../body.ts';
-import type { Csrf } from '../csrf.ts';
-import { localeFor } from '../locale.ts';
-import { originOf } from '../security-headers.ts';
-import type { Locale } from '../i18n.ts';
-import { signInWithPassword, type SignInDeps } from '../../authn/sign-in.ts';
-import { ACR, atLeast, levelOf, requiredLevel, passkeyMethods, withMfa, type Level, type Method } from '../../authn/assurance.ts';
-import { readProgress, recordProgress, clearProgress, factorsOf, missingFactors, merge, type Progress } from '../../authn/sign-in-flow.ts';
-import { verifyTotp, type TotpDeps } from '../../authn/totp.ts';
+import { signInWithPassword } from '../../authn/sign-in.ts';
+import { passkeyMethods } from '../../authn/assurance.ts';
+import { clearProgress, merge, type Progress } from '../../authn/sign-in-flow.ts';
+import { verifyTotp } from '../../authn/totp.ts';
 import { useRecoveryCode } from '../../authn/recovery-codes.ts';
-import { authenticationOptions, authenticateWithPasskey, PasskeyError, type PasskeyDeps } from '../../authn/passkeys.ts';
-import type { AccountDirectory } from '../../authn/accounts.ts';
-import type { Throttle, ThrottleLimits } from '../../authn/throttle.ts';
+import { authenticationOptions, authenticateWithPasskey, PasskeyError } from '../../authn/passkeys.ts';
+import {
+  advance, checkSecondFactor, currentProgress, fieldErrors, finish, loadClient, loadInteraction, pageData, renderLogin, postedForm as postedInteractionForm,
+  type Details, type InteractionDeps,
+} from './flow.ts';
+import { continueToFactorEnrolment, mountFirstSignIn, resumeFirstSignIn } from './first-sign-in.ts';
 
-export interface InteractionDeps {
-  provider(): Provider;
-  csrf: Csrf;
-  signIn: SignInDeps;
-  accounts: AccountDirectory;
-  totp: TotpDeps;
-  passkeys: PasskeyDeps;
-  throttle: Throttle;
-  secondFactorLimits: ThrottleLimits;
-  onSignedIn(ctx: AppContext, signIn: { accountId: string; clientId: string; amr: readonly Method[] }): Promise<void>;
-  maxBodyBytes: number;
-  defaultLocale: Locale;
-}
-
-type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+export type { InteractionDeps } from './flow.ts';
 
 const signInForm = z.object({
   username: z.string().trim().min(1, 'fields.username.required').max(128),
@@ -48,130 +31,6 @@ const signInForm = z.object({
 });
 
 const codeForm = z.object({ code: z.string().trim().min(1, 'fields.code.required').max(32) });
-
-async function loadInteraction(deps: InteractionDeps, ctx: AppContext): Promise<Details> {
-  let details: Details;
-  try {
-    details = await deps.provider().interactionDetails(ctx.req, ctx.res);
-  } catch (err) {
-    if ((err as { name?: string }).name === 'SessionNotFound') throw new AppError('interaction_expired', { cause: err });
-    throw err;
-  }
-  if (details.uid !== ctx.params.uid) throw new AppError('interaction_expired');
-  const uiLocales = typeof details.params.ui_locales === 'string' ? details.params.ui_locales : undefined;
-  ctx.state.locale = localeFor(ctx, deps.defaultLocale, uiLocales);
-  const redirect = originOf(details.params.redirect_uri);
-  if (redirect) ctx.state.formActions.push(redirect);
-  return details;
-}
-
-async function loadClient(deps: InteractionDeps, details: Details) {
-  const clientId = String(details.params.client_id ?? '');
-  const client = await deps.provider().Client.find(clientId);
-  return { name: client?.clientName ?? clientId, metadata: (client?.metadata() ?? {}) as Record<string, unknown> };
-}
-
-function parseClaims(value: unknown): { id_token?: { acr?: { essential?: boolean; value?: unknown; values?: unknown } } } {
-  if (typeof value !== 'string') return {};
-  try {
-    return JSON.parse(value) as ReturnType<typeof parseClaims>;
-  } catch {
-    return {};
-  }
-}
-
-async function requiredLevelOf(deps: InteractionDeps, details: Details): Promise<Level> {
-  const { metadata } = await loadClient(deps, details);
-  const acr = parseClaims(details.params.claims).id_token?.acr;
-  return requiredLevel({ clientMinimum: metadata.hawiya_min_acr, acrValues: details.params.acr_values, essentialAcr: acr?.essential ? acr : undefined });
-}
-
-// Only the level is short: the signed-in person steps up instead of signing in again.
-function isStepUp(details: Details): boolean {
-  const reasons = details.prompt.reasons ?? [];
-  return details.prompt.name === 'login' && details.session?.accountId !== undefined && reasons.length > 0 && reasons.every((reason) => reason === 'acr_level');
-}
-
-// Who is signing in and what they have proved: this interaction's progress, or the
-// session's own sign-in when stepping up.
-async function currentProgress(deps: InteractionDeps, details: Details): Promise<Progress | null> {
-  const progress = await readProgress(deps.totp.db, deps.totp.clock, details.uid);
-  if (progress) return progress;
-  if (isStepUp(details)) return { accountId: details.session!.accountId, amr: (details.session!.amr ?? []) as Method[] };
-  return null;
-}
-
-function pageData(deps: InteractionDeps, details: Details) {
-  const base = `/interaction/${details.uid}`;
-  return { csrf: deps.csrf.token(details.uid), abortAction: `${base}/abort`, pagePath: base, base };
-}
-
-async function renderLogin(deps: InteractionDeps, ctx: AppContext, details: Details, extra: { username?: string; error?: AppError } = {}) {
-  renderPage(ctx, 'interaction/login', {
-    ...pageData(deps, details),
-    action: `/interaction/${details.uid}/login`,
-    clientName: (await loadClient(deps, details)).name,
-    username: extra.username ?? (typeof details.params.login_hint === 'string' ? details.params.login_hint : ''),
-    error: extra.error,
-  });
-}
-
-async function finish(deps: InteractionDeps, ctx: AppContext, result: InteractionResults, merge: boolean) {
-  const redirectTo = await deps.provider().interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
-  ctx.status = 303;
-  ctx.redirect(redirectTo);
-}
-
-async function finishSignIn(deps: InteractionDeps, ctx: AppContext, details: Details, progress: Progress): Promise<void> {
-  const account = await deps.accounts.findById(progress.accountId);
-  if (!account?.active) throw new AppError('signin_failed');
-  const amr = withMfa(progress.amr);
-  await clearProgress(deps.totp.db, details.uid);
-  await deps.onSignedIn(ctx, { accountId: account.id, clientId: String(details.params.client_id ?? ''), amr });
-  // The sign-in time comes from our clock, the one every freshness rule reads.
-  const ts = Math.floor(deps.totp.clock.now().getTime() / 1000);
-  await finish(deps, ctx, { login: { accountId: account.id, acr: ACR[levelOf(amr, account)], amr, remember: true, ts } }, false);
-}
-
-// After any factor: done if the level is reached, the next factor's page if one can
-// reach it, the OAuth error if none can.
-async function advance(deps: InteractionDeps, ctx: AppContext, details: Details, progress: Progress, error?: AppError): Promise<void> {
-  const account = await deps.accounts.findById(progress.accountId);
-  if (!account?.active) throw new AppError('signin_failed');
-  const required = await requiredLevelOf(deps, details);
-  if (atLeast(levelOf(progress.amr, account), required)) return finishSignIn(deps, ctx, details, progress);
-  const offered = missingFactors(progress.amr, required, await factorsOf(deps.totp.db, account.id, account.verifiedInPerson));
-  if (offered.length === 0) {
-    await clearProgress(deps.totp.db, details.uid);
-    return finish(deps, ctx, { error: 'unmet_authentication_requirements', error_description: `this account cannot reach the ${required} level of assurance` }, false);
-  }
-  await recordProgress(deps.totp.db, deps.totp.clock, details.uid, progress);
-  if (error) ctx.status = error.status;
-  const method = typeof ctx.query.method === 'string' ? ctx.query.method : undefined;
-  renderPage(ctx, 'interaction/second-factor', {
-    ...pageData(deps, details),
-    clientName: (await loadClient(deps, details)).name,
-    stepUp: isStepUp(details),
-    required,
-    offered,
-    chosen: offered.find((factor) => factor === method) ?? offered[0],
-    error,
-  });
-}
-
-// Second factors are throttled per account like passwords: six digits are guessable.
-async function checkSecondFactor(deps: InteractionDeps, accountId: string, attempt: () => Promise<boolean>): Promise<boolean> {
-  const key = `second-factor:${accountId}`;
-  if ((await deps.throttle.locked([key])).length > 0) return false;
-  const ok = await attempt();
-  if (ok) await deps.throttle.reset(key);
-  else await deps.throttle.recordFailure(key, deps.secondFactorLimits);
-  return ok;
-}
-
-function fieldErrors(error: z.ZodError): AppError {
-  return new AppError('invalid_form', { fields: Object.fromEntries(error.issues.map((issue) => [String(issue.path[0]), issue.message])) });
-}
 
 export function createInteractionRouter(deps: InteractionDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/interaction/:uid' });
@@ -182,13 +41,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
     await next();
   });
 
-  // Loads the interaction and, for a POST, its form with the CSRF token checked.
-  async function postedForm(ctx: AppContext): Promise<{ details: Details; form: URLSearchParams }> {
-    const details = await loadInteraction(deps, ctx);
-    const form = await readForm(ctx, deps.maxBodyBytes);
-    deps.csrf.assert(details.uid, form.get('csrf'));
-    return { details, form };
-  }
+  const postedForm = (ctx: AppContext) => postedInteractionForm(deps, ctx);
 
   async function progressOrFail(details: Details): Promise<Progress> {
     const progress = await currentProgress(deps, details);
@@ -199,6 +52,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
   router.get('/', async (ctx) => {
     const details = await loadInteraction(deps, ctx);
     if (details.prompt.name === 'login') {
+      if (await resumeFirstSignIn(deps, ctx, details)) return;
       const progress = await currentProgress(deps, details);
       return progress ? advance(deps, ctx, details, progress) : renderLogin(deps, ctx, details);
     }
@@ -228,6 +82,9 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
     }
     try {
       const account = await signInWithPassword(deps.signIn, { ...parsed.data, ip: ctx.ip });
+      // A first sign-in left before its second factor: the password is proved, the
+      // factor is enrolled now.
+      if (!account.active) return await continueToFactorEnrolment(deps, ctx, details, account.id);
       return await advance(deps, ctx, details, { accountId: account.id, amr: ['pwd'] });
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'signin_failed') throw err;
@@ -299,6 +156,8 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
     const grantId = await grant.save();
     await finish(deps, ctx, { consent: { grantId } }, true);
   });
+
+  mountFirstSignIn(router, deps);
 
   router.post('/abort', async (ctx) => {
     const { details } = await postedForm(ctx);
