@@ -33,7 +33,8 @@ import { createSecretEndpointLimiter } from './web/secret-endpoints.ts';
 import { createHealthRouter } from './web/health.ts';
 import { createInteractionRouter } from './web/interaction/router.ts';
 import { createAccountRouters } from './web/account/router.ts';
-import { ensureAccountClient } from './oidc/first-party.ts';
+import { createOfficeRouters } from './web/office/router.ts';
+import { ensureFirstPartyClients } from './oidc/first-party.ts';
 import { createCsrf } from './web/csrf.ts';
 import { capBodySize } from './web/body.ts';
 import type { PasskeyDeps } from './authn/passkeys.ts';
@@ -124,7 +125,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
 
   const metrics = createMetrics();
   const clients = createClientRegistry({ db, box, clock });
-  await ensureAccountClient(clients, config.issuer);
+  await ensureFirstPartyClients(clients, config.issuer);
   const accounts = createAccountDirectory({ db, clock });
   const hasher = createPasswordHasher(config.argon2);
   const throttle = createThrottle({ db, clock });
@@ -213,6 +214,12 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const registrationApi = createRegistrationApi(registrationPageDeps);
   const openApi = createOpenApiRouter(config.issuer);
   const activationEntry = createActivationEntryRouter({ provider: () => provider.current() });
+  const officePages = createOfficeRouters({
+    provider: () => provider.current(), csrf, db, clock, accounts, persons, registry, offices, staff, applications,
+    maxBodyBytes: config.http.maxBodyBytes, eidLength: config.register.eidLength,
+    applicationDays: config.enrolment.applicationDays, activationCodeDays: config.enrolment.activationCodeDays,
+    sessionTtl: (loginTs) => sessionTtlSeconds(config, loginTs),
+  });
 
   const registryEvents = createRegistryRouter({
     db, clock, maxBodyBytes: config.http.maxBodyBytes, eidLength: config.register.eidLength,
@@ -238,6 +245,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(underPaths(['/api/'], registrationApi.routes()));
   app.use(underPaths(['/activate'], activationEntry.routes()));
   for (const router of accountPages) app.use(router.routes());
+  for (const router of officePages) app.use(router.routes());
   app.use(provider.middleware());
 
   const purge = setInterval(() => {

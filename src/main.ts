@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `hawiya` command: start | migrate | keys | clients | demo. The only reader of
+// The `hawiya` command: start | migrate | keys | clients | demo | offices | staff …. The only reader of
 // process.env.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -20,6 +20,9 @@ import { writeRegistryFile } from './register/generate.ts';
 import { importRegistryFile, ImportError } from './register/import.ts';
 import { createCivilRegistry } from './register/connector.ts';
 import { syncRegistryEvents } from './register/sync.ts';
+import { officeSchema } from './enrolment/offices.ts';
+import { STAFF_ROLES, type StaffRole } from './enrolment/staff.ts';
+import { AppError } from './errors.ts';
 
 const USAGE = `usage: hawiya <command>
 
@@ -38,7 +41,13 @@ const USAGE = `usage: hawiya <command>
   registry generate --count N [--seed S] [--out FILE]
                                 write a fictional civil registry (JSON lines)
   registry import FILE          load a registry extract into the register
-  registry sync                 apply the registry's new events`;
+  registry sync                 apply the registry's new events
+  offices add JSON              add or change an office ({"code","kind","names":{ar,fr,en},"region"})
+  offices list                  list offices as JSON
+  staff add E-ID --role clerk|supervisor|registrar_admin [--office CODE]
+                                put a person on the staff (or change their role or office)
+  staff list [--office CODE]    list staff as JSON
+  staff remove E-ID             take a person off the staff`;
 
 class UsageError extends Error {}
 
@@ -68,16 +77,16 @@ async function withApp<T>(config: Config, fn: (hawiya: HawiyaApp) => Promise<T>)
   }
 }
 
-function readJsonArgument(arg: string | undefined): Record<string, unknown> {
-  if (!arg) throw new UsageError('clients add needs a JSON object, or - to read it from stdin');
+function readJsonArgument(arg: string | undefined, what = 'client'): Record<string, unknown> {
+  if (!arg) throw new UsageError(`${what === 'client' ? 'clients' : 'offices'} add needs a JSON object, or - to read it from stdin`);
   const text = arg === '-' ? readFileSync(0, 'utf8') : arg;
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`the client is not valid JSON: ${(err as Error).message}`);
+    throw new UsageError(`the ${what} is not valid JSON: ${(err as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError('the client must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`the ${what} must be a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -199,6 +208,49 @@ async function registryCommand(config: Config, action: string | undefined, arg: 
   }
 }
 
+async function officesCommand(config: Config, action: string | undefined, arg: string | undefined): Promise<void> {
+  // Parse before touching the database: broken input changes nothing.
+  const office = action === 'add' ? officeSchema.safeParse(readJsonArgument(arg, 'office')) : undefined;
+  if (office && !office.success) {
+    const issue = office.error.issues[0]!;
+    throw new UsageError(`invalid office: ${issue.path.join('.') || '(office)'}: ${issue.message}`);
+  }
+  if (action !== 'add' && action !== 'list') throw new UsageError(USAGE);
+  await withApp(config, async ({ services }) => {
+    if (office?.success) {
+      await services.offices.save(office.data, 'cli');
+      return print(office.data);
+    }
+    print(await services.offices.list());
+  });
+}
+
+// A domain refusal (no such person or office, a role without its office) is a usage
+// error here: one line, exit code 2, nothing changed.
+async function asUsage<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'invalid_form') throw new UsageError(err.detail ?? 'invalid input');
+    throw err;
+  }
+}
+
+async function staffCommand(config: Config, action: string | undefined, eid: string | undefined, options: { role?: string | undefined; office?: string | undefined }): Promise<void> {
+  if (action === 'add' || action === 'remove') {
+    if (!eid) throw new UsageError(`staff ${action} needs an e-ID number`);
+  } else if (action !== 'list') {
+    throw new UsageError(USAGE);
+  }
+  if (action === 'add' && !STAFF_ROLES.includes(options.role as StaffRole)) throw new UsageError(`--role must be one of ${STAFF_ROLES.join(', ')}`);
+  await withApp(config, async ({ services }) => {
+    if (action === 'list') return print(await services.staff.list(options.office));
+    if (action === 'add') return print(await asUsage(services.staff.add({ eid: eid!, role: options.role as StaffRole, officeCode: options.office ?? null }, 'cli')));
+    if (!(await asUsage(services.staff.remove(eid!, 'cli')))) throw new UsageError(`${eid} is not on the staff`);
+    print({ removed: eid });
+  });
+}
+
 async function start(config: Config, options: { demo: boolean }): Promise<void> {
   const log = createLogger(config.logLevel);
   const db = openDb(config);
@@ -215,7 +267,8 @@ async function start(config: Config, options: { demo: boolean }): Promise<void> 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
+    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+      role: { type: 'string' }, office: { type: 'string' } },
   });
   const [command, action, arg] = positionals;
   if (values.help || !command) {
@@ -256,6 +309,10 @@ async function main(argv: string[]): Promise<void> {
       return auditCommand(config, action);
     case 'registry':
       return registryCommand(config, action, arg, values);
+    case 'offices':
+      return officesCommand(config, action, arg);
+    case 'staff':
+      return staffCommand(config, action, arg, values);
     default:
       throw new UsageError(USAGE);
   }

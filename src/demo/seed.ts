@@ -1,4 +1,5 @@
-// Demo data: fictional persons with accounts, and the example relying parties' clients.
+// Demo data: fictional persons with accounts, fictional offices with two of those persons
+// on their staff, and the example relying parties' clients.
 // Idempotent: a second run changes nothing and prints the same JSON (client secrets are
 // read back, persons found by civil number).
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
@@ -9,9 +10,11 @@ import { setAccountPassword } from '../authn/accounts.ts';
 import { generateClientSecret, needsSecret, type ClientMetadata } from '../oidc/clients.ts';
 import { enterPerson } from '../register/register.ts';
 import type { RegistryRecord } from '../register/person.ts';
+import { officeSchema, type Office } from '../enrolment/offices.ts';
+import type { StaffRole } from '../enrolment/staff.ts';
 
 export interface DemoSeed {
-  accounts: Array<{ username: string; password: string; name: string }>;
+  accounts: Array<{ username: string; password: string; name: string; staff?: { role: StaffRole; office: string } }>;
   clients: Array<{ client_id: string; client_secret?: string; redirect_uris: string[] }>;
 }
 
@@ -21,13 +24,23 @@ interface DemoPerson {
   alias: string | null;
   // The passwords open only the demo and are printed by `demo seed --json`.
   password: string;
+  // A place on an office's staff, to try the counter app (/office).
+  staff?: { role: StaffRole; office: string };
 }
+
+// Fictional offices, named after the demo's fictional places; no real emblem or office.
+const DEMO_OFFICES: Office[] = [
+  { code: 'WADI-NOUR-PO', kind: 'post', region: 'Wadi Nour', active: true, names: { ar: 'مكتب بريد وادي النور', fr: 'Bureau de poste de Wadi Nour', en: 'Wadi Nour post office' } },
+  { code: 'RAS-ELMA-INT', kind: 'interior', region: 'Ras El Ma', active: true, names: { ar: 'مكتب وزارة الداخلية برأس الماء', fr: 'Bureau du ministère de l\'Intérieur de Ras El Ma', en: 'Ras El Ma interior-ministry office' } },
+  { code: 'WADI-SALAM-PO', kind: 'post', region: 'Wadi Salam', active: true, names: { ar: 'مكتب بريد وادي السلام', fr: 'Bureau de poste de Wadi Salam', en: 'Wadi Salam post office' } },
+];
 
 // Fictional people, with valid (Luhn-checked) but invented civil numbers.
 const DEMO_PERSONS: DemoPerson[] = [
   {
     alias: null,
     password: 'demo-amina-2026!',
+    staff: { role: 'clerk', office: 'WADI-NOUR-PO' },
     record: {
       civilNumber: '2880412008', birthDate: '1988-04-12', birthplace: 'Wadi Nour', sex: 'F', nationality: 'HWY', status: 'alive', version: 1, locale: 'ar',
       names: { ar: { given: 'أمينة', father: 'خالد', grandfather: 'عمر', family: 'حداد' }, lat: { given: 'Amina', father: 'Khaled', grandfather: 'Omar', family: 'Haddad' } },
@@ -36,6 +49,7 @@ const DEMO_PERSONS: DemoPerson[] = [
   {
     alias: 'youssef',
     password: 'demo-youssef-2026!',
+    staff: { role: 'supervisor', office: 'WADI-NOUR-PO' },
     record: {
       civilNumber: '1751130004', birthDate: '1975-11-30', birthplace: 'Ras El Ma', sex: 'M', nationality: 'HWY', status: 'alive', version: 1, locale: 'fr',
       names: { ar: { given: 'يوسف', father: 'محمد', grandfather: 'علي', family: 'بن علي' }, lat: { given: 'Youssef', father: 'Mohamed', grandfather: 'Ali', family: 'Benali' } },
@@ -70,7 +84,25 @@ async function seedPerson(services: Services, demo: DemoPerson): Promise<DemoSee
   if (!existing || existing.username !== username || existing.passwordHash === null || !(await services.hasher.verify(existing.passwordHash, demo.password))) {
     await services.db.transaction((tx) => setAccountPassword(tx, services, { personId: person.id, username, password: demo.password, actor: 'cli' }));
   }
-  return { username, password: demo.password, name: `${demo.record.names.lat.given} ${demo.record.names.lat.family}` };
+  if (demo.staff) await seedStaff(services, person.id, person.eid, demo.staff);
+  return { username, password: demo.password, name: `${demo.record.names.lat.given} ${demo.record.names.lat.family}`, ...(demo.staff ? { staff: demo.staff } : {}) };
+}
+
+// The counter needs the high level: a device-bound passkey on an account verified in
+// person. Demo staff are marked verified (they never met a clerk), so a passkey they add
+// under /account/security is enough. Written only when missing, so a second run audits nothing.
+async function seedStaff(services: Services, personId: string, eid: string, staff: NonNullable<DemoPerson['staff']>): Promise<void> {
+  await services.db.query('UPDATE accounts SET verified_in_person_at = COALESCE(verified_in_person_at, $2) WHERE id = $1', [personId, services.clock.now()]);
+  const current = await services.staff.find(personId);
+  if (current?.role !== staff.role || current.officeCode !== staff.office) await services.staff.add({ eid, role: staff.role, officeCode: staff.office }, 'cli');
+}
+
+async function seedOffices(services: Services): Promise<void> {
+  for (const office of DEMO_OFFICES) {
+    const stored = await services.offices.find(office.code);
+    // Both through the schema, so the keys come in one order.
+    if (!stored || JSON.stringify(officeSchema.parse(stored)) !== JSON.stringify(officeSchema.parse(office))) await services.offices.save(office, 'cli');
+  }
 }
 
 // The embedded civil registry: a generated fictional population, with the demo persons
@@ -86,6 +118,7 @@ async function ensureDemoRegistry(services: Services): Promise<void> {
 export async function seedDemo(services: Services, ports = { portal: 4000, payments: 4100, mobile: 4200 }): Promise<DemoSeed> {
   const seed: DemoSeed = { accounts: [], clients: [] };
   await ensureDemoRegistry(services);
+  await seedOffices(services);
   for (const demo of DEMO_PERSONS) seed.accounts.push(await seedPerson(services, demo));
   for (const metadata of demoClients(ports)) {
     const existing = await services.clients.find(metadata.client_id);

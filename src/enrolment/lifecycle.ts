@@ -132,3 +132,27 @@ export async function recoverInPerson(
     return { username: account.username, activationCode: code.code, codeExpiresAt: code.expiresAt };
   });
 }
+
+export interface CounterAccount {
+  username: string;
+  state: AccountRow['state'];
+  suspension: Suspension | null;
+  // Death from the registry, or a block: no sign-in whatever the state.
+  blocked: boolean;
+  homeOffice: string | null;
+  locale: 'ar' | 'fr' | 'en';
+}
+
+// What the counter shows of a person's account before a clerk acts on it.
+export async function accountAtCounter(db: Db, personId: string): Promise<CounterAccount | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(personId)) return null;
+  const { rows } = await db.query<AccountRow & { blocked: boolean; locale: 'ar' | 'fr' | 'en' }>(
+    `SELECT a.state, a.suspension, a.username, p.status = 'alive' AS alive, (a.blocked_at IS NOT NULL OR p.status <> 'alive') AS blocked,
+       COALESCE(a.locale, p.locale) AS locale,
+       (SELECT office_code FROM applications WHERE person_id = a.id AND state = 'activated' ORDER BY decided_at DESC LIMIT 1) AS home_office
+     FROM accounts a JOIN persons p ON p.id = a.id WHERE a.id = $1`,
+    [personId],
+  );
+  const row = rows[0];
+  return row ? { username: row.username, state: row.state, suspension: row.suspension, blocked: row.blocked, homeOffice: row.home_office, locale: row.locale } : null;
+}

@@ -73,7 +73,7 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     } satisfies Partial<ClientMetadata>,
     extraClientMetadata: {
       // hawiya_min_acr: the lowest level of assurance the client accepts.
-      // hawiya_first_party: Hawiya's own pages (hawiya-account), granted without consent.
+      // hawiya_first_party: Hawiya's own pages (hawiya-account, hawiya-office), granted without consent.
       properties: ['hawiya_roles', 'hawiya_min_acr', 'hawiya_first_party'],
       validator: (_ctx, key, value, metadata) => {
         if (key === 'hawiya_min_acr' && value !== undefined && levelOfAcr(value) === undefined) {

@@ -198,6 +198,52 @@ describe(`the hawiya command (${backend})`, function () {
     assert.equal((JSON.parse(resynced.stdout) as { applied: number }).applied, 0, 'the cursor moved past it');
   });
 
+  it('adds and lists offices, refusing a bad one with the field named, changing nothing', async () => {
+    const office = { code: 'OASIS-PO', kind: 'post', names: { ar: 'مكتب بريد الواحة', fr: 'Bureau de poste de l\'Oasis', en: 'Oasis post office' }, region: 'Oasis' };
+    const added = await hawiya(['offices', 'add', JSON.stringify(office)], env);
+    assert.equal(added.code, 0, added.stderr);
+    const before = (await hawiya(['offices', 'list'], env)).stdout;
+    const listed = JSON.parse(before) as Array<{ code: string; active: boolean }>;
+    assert.deepEqual(listed.find((each) => each.code === 'OASIS-PO'), { ...office, active: true });
+    const bad = await hawiya(['offices', 'add', JSON.stringify({ ...office, code: 'oasis' })], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^hawiya: invalid office: code: /);
+    const broken = await hawiya(['offices', 'add', '{'], env);
+    assert.equal(broken.code, 2);
+    assert.equal((await hawiya(['offices', 'list'], env)).stdout, before);
+  });
+
+  it('adds, lists and removes staff, audited as the command line', async () => {
+    // The demo seed made Amina a clerk and Youssef a supervisor at the same office.
+    const demo = JSON.parse((await hawiya(['staff', 'list', '--office', 'WADI-NOUR-PO'], env)).stdout) as Array<{ eid: string; role: string; name: string }>;
+    assert.deepEqual(demo.map((member) => [member.name, member.role]).sort(), [['Amina Haddad', 'clerk'], ['Youssef Benali', 'supervisor']]);
+    const eid = demo[0]!.eid;
+    const moved = await hawiya(['staff', 'add', eid, '--role', 'supervisor', '--office', 'OASIS-PO'], env);
+    assert.equal(moved.code, 0, moved.stderr);
+    assert.deepEqual(JSON.parse((await hawiya(['staff', 'list', '--office', 'OASIS-PO'], env)).stdout).map((member: { eid: string }) => member.eid), [eid]);
+    const noOffice = await hawiya(['staff', 'add', eid, '--role', 'clerk'], env);
+    assert.equal(noOffice.code, 2);
+    assert.match(noOffice.stderr, /registrar-admin has no office/);
+    assert.equal((await hawiya(['staff', 'add', eid, '--role', 'boss', '--office', 'OASIS-PO'], env)).code, 2);
+    assert.match((await hawiya(['staff', 'add', '000000000000', '--role', 'clerk', '--office', 'OASIS-PO'], env)).stderr, /no living person has this e-ID number/);
+    const removed = await hawiya(['staff', 'remove', eid], env);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.deepEqual(JSON.parse(removed.stdout), { removed: eid });
+    const again = await hawiya(['staff', 'remove', eid], env);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /is not on the staff/);
+    // Put back as the demo has it, for the tests after this one.
+    assert.equal((await hawiya(['staff', 'add', eid, '--role', 'clerk', '--office', 'WADI-NOUR-PO'], env)).code, 0);
+    const db = testDb ? testDb.reopen() : createDb({ dataDir: env.DATA_DIR! });
+    try {
+      const { rows } = await db.query<{ action: string; actor: string }>(`SELECT action, actor FROM audit_log WHERE action IN ('staff.added', 'staff.removed', 'office.saved') ORDER BY seq`);
+      assert.ok(rows.length >= 5);
+      assert.ok(rows.every((row) => row.actor === 'cli'));
+    } finally {
+      if (!testDb) await db.close();
+    }
+  });
+
   it('verifies the audit chain and names the first broken link', async () => {
     const ok = await hawiya(['audit', 'verify'], env);
     assert.equal(ok.code, 0, ok.stderr);
