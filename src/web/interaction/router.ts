@@ -7,7 +7,7 @@
 //   unreachable      the account has no factor that reaches the level: the request fails
 //                    with unmet_authentication_requirements, never with a lower level
 import Router from '@koa/router';
-import type { Provider, InteractionResults } from 'oidc-provider';
+import type { Provider, InteractionResults, AuthorizationDetail } from 'oidc-provider';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { AppContext, AppState } from '../context.ts';
@@ -16,6 +16,7 @@ import { readForm } from '../body.ts';
 import type { Csrf } from '../csrf.ts';
 import { localeFor } from '../locale.ts';
 import { originOf } from '../security-headers.ts';
+import { describeAuthorizationDetails } from './authorization-details.ts';
 import type { Locale } from '../i18n.ts';
 import { signInWithPassword, type SignInDeps } from '../../authn/sign-in.ts';
 import { ACR, atLeast, levelOf, requiredLevel, passkeyMethods, withMfa, type Level, type Method } from '../../authn/assurance.ts';
@@ -209,6 +210,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
         action: `/interaction/${details.uid}/confirm`,
         clientName: (await loadClient(deps, details)).name,
         scopes: missing.filter((scope) => scope !== 'openid' || missing.length === 1),
+        approvals: describeAuthorizationDetails(ctx.state.locale, (details.prompt.details.rar as unknown[] | undefined) ?? []),
       });
     }
     throw new AppError('bad_request');
@@ -288,10 +290,12 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
       ? await provider.Grant.find(details.grantId)
       : new provider.Grant({ accountId: details.session.accountId, clientId: String(details.params.client_id) });
     if (!grant) throw new AppError('interaction_expired');
-    const promptDetails = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    const promptDetails = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]>; rar?: AuthorizationDetail[] };
     if (promptDetails.missingOIDCScope) grant.addOIDCScope(promptDetails.missingOIDCScope.join(' '));
     if (promptDetails.missingOIDCClaims) grant.addOIDCClaims(promptDetails.missingOIDCClaims);
     for (const [indicator, scopes] of Object.entries(promptDetails.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    // The approvals shown on the page; a token carries only these (oidc/rich-authorization.ts).
+    for (const detail of promptDetails.rar ?? []) grant.addRar(detail);
     const grantId = await grant.save();
     await finish(deps, ctx, { consent: { grantId } }, true);
   });

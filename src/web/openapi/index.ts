@@ -1,0 +1,38 @@
+// The OpenAPI 3.1 document of Hawiya's HTTP APIs, served at /api/openapi.json: the areas
+// merged into one. To add an area, write its file beside admin.ts and list it here.
+import type { Json, OpenApiArea } from './area.ts';
+import { adminArea } from './admin.ts';
+
+export const AREAS: readonly OpenApiArea[] = [adminArea];
+
+const errorSchema: Json = {
+  type: 'object',
+  required: ['error', 'error_description', 'request_id'],
+  properties: {
+    error: { type: 'string', description: 'a stable code, also the key of its translated message' },
+    error_description: { type: 'string', description: 'what exactly was wrong, naming the field' },
+    request_id: { type: 'string' },
+  },
+};
+
+export function openApiDocument(issuer: string, areas: readonly OpenApiArea[] = AREAS): Record<string, Json> {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const area of areas) {
+    for (const [path, operations] of Object.entries(area.paths)) {
+      const clash = Object.keys(operations).find((method) => paths[path]?.[method] !== undefined);
+      if (clash) throw new Error(`OpenAPI: ${clash.toUpperCase()} ${path} is described twice`);
+      paths[path] = { ...paths[path], ...operations };
+    }
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'Hawiya', version: '1', description: 'The HTTP APIs of Hawiya, beside its OpenID Connect endpoints (see /.well-known/openid-configuration).' },
+    servers: [{ url: issuer }],
+    tags: areas.flatMap((area) => area.tags),
+    paths,
+    components: {
+      schemas: Object.assign({ Error: errorSchema }, ...areas.map((area) => area.schemas ?? {})),
+      securitySchemes: Object.assign({}, ...areas.map((area) => area.securitySchemes ?? {})),
+    },
+  };
+}
