@@ -186,6 +186,23 @@ describe('federation: per-client protocol requirements', () => {
     });
   });
 
+  describe('prompt=none: a silent check for a Hawiya session', () => {
+    it('answers with a code when the person is signed in, and login_required when not', async () => {
+      await registerClient(hawiya, { client_id: 'silent', client_secret: SECRET, hawiya_agency: 'tax' });
+      const config = await oidc.discovery(new URL(hawiya.url), 'silent', SECRET, oidc.ClientSecretBasic(SECRET), { execute: [oidc.allowInsecureRequests] });
+      const agent = new UserAgent();
+      await signInThrough(config, agent);
+      const atCallback = (url: string) => url.startsWith(REDIRECT_URI);
+      const silent = await authorizationRequest(config, { prompt: 'none' });
+      const answered = new URL((await agent.navigate(silent.url.toString(), {}, atCallback)).url);
+      assert.ok(answered.searchParams.get('code'), 'signed in: a code, no page');
+      const tokens = await oidc.authorizationCodeGrant(config, answered, { pkceCodeVerifier: silent.verifier, expectedState: silent.state });
+      assert.ok(tokens.id_token);
+      const stranger = new URL((await new UserAgent().navigate((await authorizationRequest(config, { prompt: 'none' })).url.toString(), {}, atCallback)).url);
+      assert.equal(stranger.searchParams.get('error'), 'login_required');
+    });
+  });
+
   describe('encrypted ID tokens (JWE), per client', () => {
     it('encrypts the ID token to the client\'s key; openid-client decrypts it', async () => {
       const encryption = await clientKey('ECDH-ES');
