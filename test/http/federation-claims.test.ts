@@ -7,6 +7,7 @@ import { createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } fr
 import { registerClient, createPerson, codeFlow, authorizationRequest, oidc, REDIRECT_URI, PERSON } from '../support/relying-party.ts';
 import { UserAgent, formAction, hiddenInput } from '../support/user-agent.ts';
 import { createAgency } from '../support/federation.ts';
+import { accessTokenVerifier } from '../../docs/examples/payment-api.ts';
 
 const SECRET = 'a-long-enough-client-secret-for-federation-tests-0123456789';
 const PAYMENTS_API = 'https://pay.example.gov/api';
@@ -100,6 +101,9 @@ describe('federation: entitlements, pairwise sectors, rich authorization and JWT
       assert.equal(payload.client_id, 'pay-portal');
       assert.equal(payload.scope, 'payments:initiate');
       assert.deepEqual(payload.authorization_details, [PAYMENT]);
+      // The API's check, as docs/examples/payment-api.ts writes it.
+      const verified = await accessTokenVerifier(hawiya.url, PAYMENTS_API)(tokens.access_token);
+      assert.deepEqual(verified.payments, [PAYMENT]);
       // A JWT access token is validated by the API itself, against the JWKS; the
       // introspection endpoint answers only for opaque tokens.
       const introspection = await oidc.tokenIntrospection(config, tokens.access_token).then(() => 'answered', (err: { error?: string }) => err.error);
