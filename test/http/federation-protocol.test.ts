@@ -186,6 +186,17 @@ describe('federation: per-client protocol requirements', () => {
     });
   });
 
+  describe('token lifetimes per client', () => {
+    it('shortens a client\'s tokens as registered, and never lengthens them', async () => {
+      await registerClient(hawiya, { client_id: 'short', client_secret: SECRET, hawiya_agency: 'tax', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], hawiya_token_lifetimes: { access_token: 60 } });
+      await registerClient(hawiya, { client_id: 'long', client_secret: SECRET, hawiya_agency: 'tax', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], hawiya_token_lifetimes: { access_token: 86400 } });
+      const expiresIn = async (clientId: string) => (await oidc.clientCredentialsGrant(await oidc.discovery(new URL(hawiya.url), clientId, SECRET, oidc.ClientSecretBasic(SECRET), { execute: [oidc.allowInsecureRequests] }))).expires_in;
+      assert.equal(await expiresIn('short'), 60);
+      assert.equal(await expiresIn('long'), hawiya.hawiya.services.config.ttl.clientCredentials);
+      await assert.rejects(registerClient(hawiya, { client_id: 'bad-ttl', client_secret: SECRET, hawiya_token_lifetimes: { access_token: -1 } }), /hawiya_token_lifetimes/);
+    });
+  });
+
   describe('prompt=none: a silent check for a Hawiya session', () => {
     it('answers with a code when the person is signed in, and login_required when not', async () => {
       await registerClient(hawiya, { client_id: 'silent', client_secret: SECRET, hawiya_agency: 'tax' });
