@@ -14,7 +14,14 @@ import { createAdapterFactory, purgeExpired } from './oidc/adapter.ts';
 import { createProvider, sessionTtlSeconds } from './oidc/provider.ts';
 import { createProviderHolder, type ProviderHolder } from './oidc/provider-holder.ts';
 import { createFindAccount } from './oidc/claims.ts';
-import { authoriseClientToken } from './oidc/client-roles.ts';
+import { authoriseClientToken, ADMIN_SCOPE } from './oidc/client-roles.ts';
+import { createAgencyDirectory, type AgencyDirectory } from './oidc/agencies.ts';
+import { createInitialAccessTokenStore, type InitialAccessTokenStore } from './oidc/initial-access-tokens.ts';
+import { createResourceServerDirectory, type ResourceServerDirectory } from './oidc/resource-servers.ts';
+import { createRegistrationPolicies, initialAccessTokenPayload } from './oidc/registration.ts';
+import { deliverDueLogouts } from './oidc/logout-delivery.ts';
+import { createAdminRouter } from './web/admin/router.ts';
+import { createOpenApiRouter } from './web/openapi/router.ts';
 import { createRegistryRouter } from './web/registry-router.ts';
 import { createPersonQueries, type PersonQueries } from './register/persons.ts';
 import { createAccountDirectory, type AccountDirectory } from './authn/accounts.ts';
@@ -58,7 +65,6 @@ import type { RegistrationDeps } from './enrolment/registration.ts';
 import { createRegistrationPages } from './web/register/registration-pages.ts';
 import { mountStatusPage } from './web/register/status-page.ts';
 import { createRegistrationApi } from './web/api/registration-api.ts';
-import { createOpenApiRouter } from './web/openapi/index.ts';
 import { createActivationEntryRouter } from './web/interaction/activation-entry.ts';
 
 export interface Services {
@@ -78,6 +84,9 @@ export interface Services {
   offices: OfficeQueries;
   staff: StaffQueries;
   applications: ApplicationQueries;
+  agencies: AgencyDirectory;
+  initialAccessTokens: InitialAccessTokenStore;
+  resourceServers: ResourceServerDirectory;
 }
 
 export interface HawiyaApp {
@@ -129,7 +138,11 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const accounts = createAccountDirectory({ db, clock });
   const hasher = createPasswordHasher(config.argon2);
   const throttle = createThrottle({ db, clock });
-  const adapter = createAdapterFactory({ db, clock, clients });
+  const agencies = createAgencyDirectory({ db, clock });
+  const initialAccessTokens = createInitialAccessTokenStore({ db, clock });
+  const resourceServers = createResourceServerDirectory({ db, clock });
+  const registrationPolicies = createRegistrationPolicies({ agencies, initialAccessTokens });
+  const adapter = createAdapterFactory({ db, clock, clients, initialAccessToken: initialAccessTokenPayload(initialAccessTokens) });
   const persons = createPersonQueries(db);
   const findAccount = createFindAccount({ db, clock, accounts, persons, trustFramework: config.verifiedClaims.trustFramework });
   const pages = providerPages();
@@ -145,7 +158,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     db, box, clock, onError,
     reloadSeconds: config.keys.reloadSeconds,
     build(keySet) {
-      const instance = createProvider({ config, keySet, adapter, findAccount, render: pages });
+      const instance = createProvider({ config, keySet, adapter, findAccount, render: pages, db, clock, resourceServers, registrationPolicies });
       instance.on('grant.success', (ctx: KoaContextWithOIDC) => metrics.tokenRequests.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown'), outcome: 'success' }));
       instance.on('grant.error', (ctx: KoaContextWithOIDC) => metrics.tokenRequests.inc({ grant_type: String(ctx.oidc.params?.grant_type ?? 'unknown'), outcome: 'error' }));
       instance.on('server_error', (_ctx: KoaContextWithOIDC, err: Error) => log.error({ err }, 'provider error'));
@@ -165,6 +178,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const applications = createApplicationQueries({ db, clock });
   const services: Services = {
     config, db, clock, box, log, metrics, clients, accounts, persons, hasher, throttle, provider, registry, offices, staff, applications,
+    agencies, initialAccessTokens, resourceServers,
   };
   const csrf = createCsrf(() => provider.keySet().cookieKeys);
   const limiter = createSecretEndpointLimiter({ throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });
@@ -212,7 +226,6 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const registrationPages = createRegistrationPages(registrationPageDeps);
   mountStatusPage(registrationPages, registrationPageDeps);
   const registrationApi = createRegistrationApi(registrationPageDeps);
-  const openApi = createOpenApiRouter(config.issuer);
   const activationEntry = createActivationEntryRouter({ provider: () => provider.current() });
   const officePages = createOfficeRouters({
     provider: () => provider.current(), csrf, db, clock, accounts, persons, registry, offices, staff, applications,
@@ -226,6 +239,13 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     authorise: (authorization) => authoriseClientToken(provider.current(), authorization, 'civil_registry'),
   });
 
+  const admin = createAdminRouter({
+    db, agencies, clients, initialAccessTokens, resourceServers, provider: () => provider.current(),
+    maxBodyBytes: config.http.maxBodyBytes, initialAccessTokenSeconds: config.registration.initialAccessTokenSeconds,
+    authorise: (authorization) => authoriseClientToken(provider.current(), authorization, 'admin', ADMIN_SCOPE),
+  });
+  const openApi = createOpenApiRouter({ issuer: config.issuer });
+
   app.use(securityHeaders({ hsts: config.issuer.startsWith('https://') }));
   app.use(requestContext({ log, metrics, trustProxy: config.trustProxy }));
   app.use(cachePublicDocuments(() => provider.current()));
@@ -238,10 +258,11 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   // for route matching they never need.
   app.use(underPaths(['/healthz', '/readyz', '/metrics'], health.routes()));
   app.use(underPaths(['/registry/'], registryEvents.routes()));
+  app.use(underPaths(['/api/openapi.json'], openApi.routes()));
+  app.use(underPaths(['/api/admin/'], admin.routes()));
   app.use(underPaths(['/interaction/'], interaction.routes()));
   if (config.notify.devMailbox) app.use(underPaths(['/dev/mailbox'], createDevMailboxRouter({ db }).routes()));
   app.use(underPaths(['/register'], registrationPages.routes()));
-  app.use(underPaths(['/api/'], openApi.routes()));
   app.use(underPaths(['/api/'], registrationApi.routes()));
   app.use(underPaths(['/activate'], activationEntry.routes()));
   for (const router of accountPages) app.use(router.routes());
@@ -259,6 +280,13 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     deliverDueNotices({ db, clock, adapters: delivery.adapters }).catch(onError);
   }, config.notify.intervalSeconds * 1000);
   outbox.unref();
+  const logouts = setInterval(() => {
+    deliverDueLogouts({
+      db, clock, provider: () => provider.current(), ...config.backchannelLogout,
+      onFailure: (failure) => log.warn(failure, 'back-channel logout delivery failed'),
+    }).catch(onError);
+  }, config.backchannelLogout.intervalSeconds * 1000);
+  logouts.unref();
 
   return {
     app,
@@ -270,6 +298,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
       clearInterval(purge);
       clearInterval(outbox);
       delivery.close();
+      clearInterval(logouts);
       limiter.stop();
       provider.stop();
       ownRegistry?.close?.();

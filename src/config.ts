@@ -111,6 +111,18 @@ export const configSchema = z.object({
     // identities in person.
     trustFramework: z.string().regex(/^[a-z0-9_.:-]+$/).default('hawiya_national'),
   }).prefault({}),
+  // Back-channel logout deliveries: the worker's period, the first retry (doubling, at most
+  // an hour), the attempts before a delivery is given up, and each POST's timeout.
+  backchannelLogout: z.object({
+    intervalSeconds: seconds.default(5),
+    retrySeconds: seconds.default(30),
+    maxAttempts: z.number().int().min(1).max(50).default(12),
+    timeoutMs: z.number().int().positive().default(5000),
+  }).prefault({}),
+  // Dynamic client registration: how long an agency's initial access token lasts by default.
+  registration: z.object({
+    initialAccessTokenSeconds: seconds.default(7 * 24 * 3600),
+  }).prefault({}),
   purgeIntervalSeconds: seconds.default(300),
   // On SIGTERM the node reports not ready for this long before it stops accepting, so the
   // load balancer has seen /readyz fail and sends no more.

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `hawiya` command: start | migrate | keys | clients | demo | offices | staff …. The only reader of
-// process.env.
+// The `hawiya` command: start | migrate | keys | agencies | clients | offices | staff | demo | …
+// The only reader of process.env.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadConfig, ConfigError, type Config } from './config.ts';
@@ -11,7 +11,8 @@ import { createApp, type HawiyaApp } from './app.ts';
 import { startServer } from './server.ts';
 import { listKeys, rotateKeys, KeyEncryptionKeyMismatch } from './oidc/keys.ts';
 import { keyLifetimes } from './oidc/provider.ts';
-import { generateClientSecret, needsSecret, type ClientMetadata } from './oidc/clients.ts';
+import { registerClient } from './oidc/onboarding.ts';
+import { AppError } from './errors.ts';
 import { seedDemo } from './demo/seed.ts';
 import { createLogger } from './log.ts';
 import { checkEid } from './register/eid.ts';
@@ -22,7 +23,6 @@ import { createCivilRegistry } from './register/connector.ts';
 import { syncRegistryEvents } from './register/sync.ts';
 import { officeSchema } from './enrolment/offices.ts';
 import { STAFF_ROLES, type StaffRole } from './enrolment/staff.ts';
-import { AppError } from './errors.ts';
 
 const USAGE = `usage: hawiya <command>
 
@@ -30,7 +30,12 @@ const USAGE = `usage: hawiya <command>
   migrate                       apply database migrations
   keys list                     list signing and cookie keys (no secrets)
   keys rotate                   add new keys, published before they sign
-  clients add JSON|-            register a client (JSON argument, or - for stdin)
+  agencies add JSON|-           add an agency: {"code", "names": {"ar","fr","en"}, "allowed_scopes"}
+  agencies list                 list agencies as JSON
+  agencies show CODE            one agency, with its clients
+  agencies token CODE [--ttl S] issue an initial access token for dynamic registration (shown once)
+  clients add JSON|- [--agency CODE]
+                                register a client (JSON argument, or - for stdin)
   clients list                  list clients as JSON
   clients show CLIENT_ID        one client as JSON (no secret)
   clients remove CLIENT_ID      remove a client
@@ -78,7 +83,7 @@ async function withApp<T>(config: Config, fn: (hawiya: HawiyaApp) => Promise<T>)
 }
 
 function readJsonArgument(arg: string | undefined, what = 'client'): Record<string, unknown> {
-  if (!arg) throw new UsageError(`${what === 'client' ? 'clients' : 'offices'} add needs a JSON object, or - to read it from stdin`);
+  if (!arg) throw new UsageError(`${what === 'client' ? 'clients' : what === 'office' ? 'offices' : 'agencies'} add needs a JSON object, or - to read it from stdin`);
   const text = arg === '-' ? readFileSync(0, 'utf8') : arg;
   let value: unknown;
   try {
@@ -90,23 +95,27 @@ function readJsonArgument(arg: string | undefined, what = 'client'): Record<stri
   return value as Record<string, unknown>;
 }
 
-async function clientsCommand(config: Config, action: string | undefined, arg: string | undefined): Promise<void> {
+// A refused input is a usage error: the message names the field, and nothing changed.
+async function asUsage<T>(work: Promise<T>, prefix = ''): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof AppError && err.status < 500) throw new UsageError(`${prefix}${err.detail ?? err.code}`);
+    throw err;
+  }
+}
+
+async function clientsCommand(config: Config, action: string | undefined, arg: string | undefined, options: { agency?: string | undefined }): Promise<void> {
   // Parse before touching the database: broken input changes nothing.
   const input = action === 'add' ? readJsonArgument(arg) : undefined;
   await withApp(config, async ({ services }) => {
     switch (action) {
       case 'add': {
         if (typeof input?.client_id !== 'string' || !input.client_id) throw new UsageError('client_id is required');
-        const metadata = { ...input, client_id: input.client_id } as ClientMetadata;
-        if (needsSecret(metadata) && typeof metadata.client_secret !== 'string') metadata.client_secret = generateClientSecret();
-        try {
-          await services.provider.current().Client.validate(metadata);
-        } catch (err) {
-          throw new UsageError(`invalid client metadata: ${(err as { error_description?: string }).error_description ?? (err as Error).message}`);
-        }
-        await services.clients.save(metadata, 'cli');
+        const metadata = options.agency ? { ...input, hawiya_agency: options.agency } : input;
+        const onboarding = { clients: services.clients, agencies: services.agencies, provider: () => services.provider.current() };
         // The secret is shown once, here; afterwards only its holder knows it.
-        print(metadata);
+        print(await asUsage(registerClient(onboarding, metadata, 'cli'), 'invalid client metadata: '));
         return;
       }
       case 'list':
@@ -122,6 +131,35 @@ async function clientsCommand(config: Config, action: string | undefined, arg: s
         if (!arg || !(await services.clients.remove(arg, 'cli'))) throw new UsageError(`no client ${arg ?? ''}`);
         print({ removed: arg });
         return;
+      default:
+        throw new UsageError(USAGE);
+    }
+  });
+}
+
+async function agenciesCommand(config: Config, action: string | undefined, arg: string | undefined, options: { ttl?: string | undefined }): Promise<void> {
+  const input = action === 'add' ? readJsonArgument(arg, 'agency') : undefined;
+  await withApp(config, async ({ services }) => {
+    switch (action) {
+      case 'add':
+        print(await asUsage(services.agencies.create(input, 'cli'), 'invalid agency: '));
+        return;
+      case 'list':
+        print(await services.agencies.list());
+        return;
+      case 'show': {
+        const agency = arg ? await services.agencies.find(arg) : null;
+        if (!agency) throw new UsageError(`no agency ${arg ?? ''}`);
+        print({ ...agency, clients: (await services.clients.list(agency.code)).map((client) => client.client_id) });
+        return;
+      }
+      case 'token': {
+        if (!arg) throw new UsageError('agencies token needs an agency CODE');
+        const ttl = wholeNumber('ttl', options.ttl, config.registration.initialAccessTokenSeconds);
+        // The token is shown once, here; only its SHA-256 is kept.
+        print(await asUsage(services.initialAccessTokens.issue(arg, ttl, 'cli')));
+        return;
+      }
       default:
         throw new UsageError(USAGE);
     }
@@ -225,17 +263,6 @@ async function officesCommand(config: Config, action: string | undefined, arg: s
   });
 }
 
-// A domain refusal (no such person or office, a role without its office) is a usage
-// error here: one line, exit code 2, nothing changed.
-async function asUsage<T>(work: Promise<T>): Promise<T> {
-  try {
-    return await work;
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'invalid_form') throw new UsageError(err.detail ?? 'invalid input');
-    throw err;
-  }
-}
-
 async function staffCommand(config: Config, action: string | undefined, eid: string | undefined, options: { role?: string | undefined; office?: string | undefined }): Promise<void> {
   if (action === 'add' || action === 'remove') {
     if (!eid) throw new UsageError(`staff ${action} needs an e-ID number`);
@@ -267,8 +294,10 @@ async function start(config: Config, options: { demo: boolean }): Promise<void> 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
     args: argv, allowPositionals: true,
-    options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
-      role: { type: 'string' }, office: { type: 'string' } },
+    options: {
+      json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' },
+      agency: { type: 'string' }, ttl: { type: 'string' }, role: { type: 'string' }, office: { type: 'string' },
+    },
   });
   const [command, action, arg] = positionals;
   if (values.help || !command) {
@@ -292,7 +321,9 @@ async function main(argv: string[]): Promise<void> {
     case 'keys':
       return keysCommand(config, action);
     case 'clients':
-      return clientsCommand(config, action, arg);
+      return clientsCommand(config, action, arg, values);
+    case 'agencies':
+      return agenciesCommand(config, action, arg, values);
     case 'demo':
       if (action === 'seed') {
         return withApp(config, async ({ services }) => {

@@ -51,3 +51,25 @@ export async function checkEndpoint(baseUrl: string, endpoint: Endpoint, looksRi
     throw new Error(`${endpoint.method} ${baseUrl}${endpoint.path} answered ${response.status}: ${text.slice(0, 300)}`);
   }
 }
+
+// One request, made fresh for each call: a client assertion or a DPoP proof is good once.
+export interface FreshRequest {
+  headers: Record<string, string>;
+  body: string;
+}
+
+// As hammer, but every request is the next of `next()`, for endpoints that refuse replays.
+export async function hammerFresh(baseUrl: string, path: string, next: () => FreshRequest, options: { seconds: number; connections: number }): Promise<Throughput> {
+  const result = await autocannon({
+    url: new URL(path, baseUrl).href,
+    method: 'POST',
+    connections: options.connections,
+    duration: options.seconds,
+    timeout: 10,
+    requests: [{ setupRequest: (request) => ({ ...request, method: 'POST', ...next() }) }],
+  });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`POST ${baseUrl}${path}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
+  }
+  return { answered: result['2xx'], seconds: result.duration, p99Ms: result.latency.p99 };
+}

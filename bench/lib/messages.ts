@@ -13,11 +13,14 @@ export interface SharedKeys {
 export type ToServer =
   | { type: 'start'; keys: SharedKeys; client: ClientMetadata }
   | { type: 'hash'; count: number; concurrency: number }
+  // More clients for Hawiya (bench/federation.ts), validated and saved as the CLI does.
+  | { type: 'register'; clients: ClientMetadata[] }
   | { type: 'cpu' };
 
 export type FromServer =
   | { type: 'ready'; url: string; backend: string; keys?: SharedKeys }
   | { type: 'hashed'; elapsedMs: number }
+  | { type: 'registered' }
   // CPU time (user + system) the server process has used since it started.
   | { type: 'cpu'; microseconds: number }
   | { type: 'failed'; message: string };

@@ -83,3 +83,9 @@ export async function timeHashesIn(server: RunningServer, count: number, concurr
   const { elapsedMs } = await reply(server.child, 'hashed', 10_000 + count * 5_000);
   return elapsedMs;
 }
+
+// Registers more clients in Hawiya's process.
+export async function registerClientsIn(server: RunningServer, clients: ClientMetadata[]): Promise<void> {
+  send(server.child, { type: 'register', clients });
+  await reply(server.child, 'registered', 30_000);
+}

@@ -48,7 +48,10 @@ function bareConfiguration(deps: ProviderDeps, client: ClientMetadata): Configur
 async function start(keys: SharedKeys, client: ClientMetadata): Promise<void> {
   const port = await freeLoopbackPort();
   const config = benchConfig(port, undefined);
-  const deps: ProviderDeps = { config, keySet: keySetFrom(keys), adapter: unusedAdapter, findAccount: noAccount, render: plainPages };
+  const deps: ProviderDeps = {
+    config, keySet: keySetFrom(keys), adapter: unusedAdapter, findAccount: noAccount, render: plainPages,
+    resourceServers: { find: async () => null }, registrationPolicies: {},
+  };
   const provider = new Provider(config.issuer, bareConfiguration(deps, client));
   provider.proxy = config.trustProxy;
   const server = createServer(provider.callback());

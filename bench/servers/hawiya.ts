@@ -64,6 +64,14 @@ async function main(): Promise<void> {
 
   const hasher = createPasswordHasher(config.argon2);
   onParentMessage(async (message) => {
+    if (message.type === 'register') {
+      for (const client of message.clients) {
+        await hawiya.services.provider.current().Client.validate(client);
+        await hawiya.services.clients.save(client, 'bench');
+      }
+      tellParent({ type: 'registered' });
+      return;
+    }
     if (message.type !== 'hash') return;
     tellParent({ type: 'hashed', elapsedMs: await timeHashes(hasher, message.count, message.concurrency) });
   });

@@ -10,7 +10,8 @@ import { AppError } from '../errors.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { enqueueNotice } from '../notify/outbox.ts';
 import { issueActivationCode } from './activation-codes.ts';
-import { endEverything, endProviderState } from './account-reset.ts';
+import { endEverything } from './account-reset.ts';
+import { endProviderState } from '../notify/logout-queue.ts';
 import { auditActor, type StaffActor } from './staff.ts';
 import type { RandomBytes } from './codes.ts';
 
@@ -47,7 +48,7 @@ export function assertPersonAtOffice(actor: StaffActor, account: AccountRow): vo
 
 async function suspend(tx: Queryable, clock: Clock, personId: string, suspension: Suspension): Promise<void> {
   await tx.query(`UPDATE accounts SET state = 'suspended', suspension = $2, suspended_at = $3, updated_at = $3 WHERE id = $1`, [personId, suspension, clock.now()]);
-  await endProviderState(tx, personId);
+  await endProviderState(tx, clock, personId, 'suspension');
   await enqueueNotice(tx, clock, { accountId: personId, template: 'account_suspended', payload: { reason: suspension } });
 }
 
@@ -119,7 +120,7 @@ export async function recoverInPerson(
     const account = await lockAccount(tx, input.personId);
     assertPersonAtOffice(actor, account);
     if (!account.alive || account.suspension === 'fraud') throw new AppError(account.alive ? 'approval_required' : 'account_state');
-    await endEverything(tx, input.personId);
+    await endEverything(tx, deps.clock, input.personId);
     await tx.query(
       `UPDATE accounts SET password_hash = NULL, state = 'awaiting_password', suspension = NULL, suspended_at = NULL, updated_at = $2 WHERE id = $1`,
       [input.personId, deps.clock.now()],

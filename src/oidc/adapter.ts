@@ -1,5 +1,6 @@
 // oidc-provider's storage contract on PostgreSQL: every model in one table (oidc_model),
-// except Client, which reads and writes the client registry.
+// except Client, which reads and writes the client registry, and InitialAccessToken,
+// which reads the initial_access_tokens an admin issued to agencies.
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { Db } from '../db/db.ts';
 import type { Clock } from '../clock.ts';
@@ -16,6 +17,8 @@ export interface AdapterDeps {
   db: Db;
   clock: Clock;
   clients: ClientRegistry;
+  // The InitialAccessToken payload for a token value, if it is usable.
+  initialAccessToken(token: string): Promise<AdapterPayload | undefined>;
 }
 
 class ModelAdapter implements Adapter {
@@ -94,8 +97,10 @@ class ClientAdapter implements Adapter {
     this.#clients = clients;
   }
 
+  // Dynamic registration: the actor names the agency whose initial access token was used.
   async upsert(id: string, payload: AdapterPayload): Promise<void> {
-    await this.#clients.save({ ...payload, client_id: id }, 'registration');
+    const agency = (payload as { hawiya_agency?: unknown }).hawiya_agency;
+    await this.#clients.save({ ...payload, client_id: id }, typeof agency === 'string' ? `registration:${agency}` : 'registration');
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
@@ -119,8 +124,44 @@ class ClientAdapter implements Adapter {
   async revokeByGrantId(): Promise<void> {}
 }
 
+// Read only: initial access tokens are issued by admins (initial-access-tokens.ts), never
+// by the provider.
+class InitialAccessTokenAdapter implements Adapter {
+  readonly #find: AdapterDeps['initialAccessToken'];
+
+  constructor(find: AdapterDeps['initialAccessToken']) {
+    this.#find = find;
+  }
+
+  async upsert(): Promise<void> {
+    throw new Error('initial access tokens are issued through the admin API or the CLI');
+  }
+
+  find(id: string): Promise<AdapterPayload | undefined> {
+    return this.#find(id);
+  }
+
+  async findByUid(): Promise<undefined> {
+    return undefined;
+  }
+
+  async findByUserCode(): Promise<undefined> {
+    return undefined;
+  }
+
+  async consume(): Promise<void> {}
+
+  async destroy(): Promise<void> {}
+
+  async revokeByGrantId(): Promise<void> {}
+}
+
 export function createAdapterFactory(deps: AdapterDeps): (model: string) => Adapter {
-  return (model) => (model === 'Client' ? new ClientAdapter(deps.clients) : new ModelAdapter(model, deps));
+  return (model) => {
+    if (model === 'Client') return new ClientAdapter(deps.clients);
+    if (model === 'InitialAccessToken') return new InitialAccessTokenAdapter(deps.initialAccessToken);
+    return new ModelAdapter(model, deps);
+  };
 }
 
 // Expired rows are dead weight: oidc-provider never reads them. Deleted in batches so a

@@ -12,6 +12,7 @@ interface ClientRow {
   client_id: string;
   metadata: Record<string, unknown>;
   secret_sealed: unknown;
+  agency_code: string | null;
   [column: string]: unknown;
 }
 
@@ -21,8 +22,14 @@ export interface ClientRegistry {
   // Every change is audited, naming who made it ('cli', 'registration', 'person:<id>' …).
   save(metadata: ClientMetadata, actor?: string): Promise<void>;
   remove(clientId: string, actor?: string): Promise<boolean>;
-  // Metadata without secrets, for people to read.
-  list(): Promise<ClientMetadata[]>;
+  // Metadata without secrets, for people to read; of one agency when given.
+  list(agencyCode?: string): Promise<ClientMetadata[]>;
+}
+
+// The owning agency is a column (a foreign key), shown to the provider as the client's
+// hawiya_agency metadata.
+function withAgency(row: ClientRow): ClientMetadata {
+  return { ...row.metadata, client_id: row.client_id, ...(row.agency_code ? { hawiya_agency: row.agency_code } : {}) };
 }
 
 // Methods that authenticate with a shared secret; the others need none.
@@ -42,24 +49,25 @@ export function createClientRegistry(deps: { db: Db; box: SealedBox; clock: Cloc
   const context = (clientId: string) => `client:${clientId}`;
   return {
     async find(clientId) {
-      const { rows } = await db.query<ClientRow>('SELECT client_id, metadata, secret_sealed FROM clients WHERE client_id = $1', [clientId]);
+      const { rows } = await db.query<ClientRow>('SELECT client_id, metadata, secret_sealed, agency_code FROM clients WHERE client_id = $1', [clientId]);
       const row = rows[0];
       if (!row) return null;
-      const metadata: ClientMetadata = { ...row.metadata, client_id: row.client_id };
+      const metadata = withAgency(row);
       if (row.secret_sealed != null) metadata.client_secret = box.open(toBuffer(row.secret_sealed), context(row.client_id)).toString();
       return metadata;
     },
     async save(metadata, actor = 'system') {
-      const { client_secret: secret, client_id: clientId, ...rest } = metadata;
+      const { client_secret: secret, client_id: clientId, hawiya_agency: agency, ...rest } = metadata;
       const sealed = typeof secret === 'string' ? box.seal(Buffer.from(secret), context(clientId)) : null;
+      const agencyCode = typeof agency === 'string' ? agency : null;
       await db.transaction(async (tx) => {
         await tx.query(
-          `INSERT INTO clients (client_id, metadata, secret_sealed, updated_at) VALUES ($1, $2, $3, $4)
+          `INSERT INTO clients (client_id, metadata, secret_sealed, agency_code, updated_at) VALUES ($1, $2, $3, $4, $5)
            ON CONFLICT (client_id) DO UPDATE SET metadata = excluded.metadata, secret_sealed = excluded.secret_sealed,
-             updated_at = excluded.updated_at`,
-          [clientId, rest, sealed, clock.now()],
+             agency_code = excluded.agency_code, updated_at = excluded.updated_at`,
+          [clientId, rest, sealed, agencyCode, clock.now()],
         );
-        await appendAudit(tx, clock, { actor, action: 'client.saved', subject: clientId, details: { metadata: rest, secret: sealed !== null } });
+        await appendAudit(tx, clock, { actor, action: 'client.saved', subject: clientId, details: { metadata: rest, agency: agencyCode, secret: sealed !== null } });
       });
     },
     async remove(clientId, actor = 'system') {
@@ -69,9 +77,11 @@ export function createClientRegistry(deps: { db: Db; box: SealedBox; clock: Cloc
         return rowCount > 0;
       });
     },
-    async list() {
-      const { rows } = await db.query<ClientRow>('SELECT client_id, metadata FROM clients ORDER BY client_id');
-      return rows.map((row) => ({ ...row.metadata, client_id: row.client_id }));
+    async list(agencyCode) {
+      const { rows } = await db.query<ClientRow>(
+        'SELECT client_id, metadata, agency_code FROM clients WHERE $1::text IS NULL OR agency_code = $1 ORDER BY client_id', [agencyCode ?? null],
+      );
+      return rows.map(withAgency);
     },
   };
 }

@@ -1,21 +1,31 @@
 // oidc-provider's configuration: our policy on top of the library's defaults. The
 // provider holds no state in memory: every model is in the database (adapter.ts), keys
 // are read from the key table, clients from the registry.
+import { createHmac } from 'node:crypto';
 import { Provider, errors, type Configuration, type KoaContextWithOIDC, type ClientMetadata } from 'oidc-provider';
 import type { Config } from '../config.ts';
+import type { Db } from '../db/db.ts';
+import type { Clock } from '../clock.ts';
 import type { KeySet } from './keys.ts';
 import type { Adapter } from 'oidc-provider';
 import { SCOPE_CLAIMS, pairwiseSubject, claimsBeyondEntitlement, entitledClaim, type FoundAccount } from './claims.ts';
 import { verifiedClaimsBeyondEntitlement, verifiedClaimsMetadata } from './verified-claims.ts';
-import { validateClientRoles } from './client-roles.ts';
-import { ACR, levelOfAcr } from '../authn/assurance.ts';
+import { ADMIN_SCOPE } from './client-roles.ts';
+import { ACR } from '../authn/assurance.ts';
 import { createInteractionPolicy } from './policy.ts';
 import { loadExistingGrant } from './first-party.ts';
-
+import { DEFAULT_CLIENT_SCOPE, HAWIYA_CLIENT_PROPERTIES, clientLifetime, sectorOf, validateHawiyaMetadata } from './client-policy.ts';
+import { richAuthorizationRequests } from './rich-authorization.ts';
+import { resourceIndicators } from './resource-indicators.ts';
+import type { ResourceServerDirectory } from './resource-servers.ts';
+import { queueLibraryLogouts } from './logout-delivery.ts';
 
 export interface ProviderDeps {
   config: Config;
   keySet: KeySet;
+  resourceServers: Pick<ResourceServerDirectory, 'find'>;
+  // Dynamic client registration policies (registration.ts), by name.
+  registrationPolicies: Record<string, (ctx: KoaContextWithOIDC, metadata: Record<string, unknown>) => Promise<void>>;
   adapter: (model: string) => Adapter;
   findAccount(clientId: string | undefined, id: string, entitledScopes: readonly string[]): Promise<FoundAccount | undefined>;
   render: {
@@ -25,9 +35,11 @@ export interface ProviderDeps {
   };
 }
 
-// What a client may ask for unless its registration says otherwise. national_id is not
-// here: only a client registered with it in its `scope` is entitled to the e-ID number.
-const DEFAULT_CLIENT_SCOPE = 'openid offline_access profile gender';
+// RFC 9449 §8: server nonces, derived from a secret every node shares and that never
+// rotates, so a nonce from one node is good at another.
+function dpopNonceSecret(keySet: KeySet): Buffer {
+  return createHmac('sha256', keySet.pairwiseSecret).update('hawiya dpop nonce').digest();
+}
 
 function redirectOrigins(client: { redirectUris?: readonly string[] | undefined }): Set<string> {
   const origins = new Set<string>();
@@ -54,11 +66,11 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     },
     acrValues: Object.values(ACR),
     claims: SCOPE_CLAIMS,
-    scopes: ['openid', 'offline_access', ...Object.keys(SCOPE_CLAIMS).filter((scope) => scope !== 'openid')],
+    scopes: ['openid', 'offline_access', ...Object.keys(SCOPE_CLAIMS).filter((scope) => scope !== 'openid'), ADMIN_SCOPE],
     // Pairwise by default: each sector sees its own stable sub, so agencies cannot join
     // their data on it.
     subjectTypes: ['public', 'pairwise'],
-    pairwiseIdentifier: async (_ctx, accountId, client) => pairwiseSubject(keySet.pairwiseSecret, String(client.sectorIdentifier ?? client.clientId), accountId),
+    pairwiseIdentifier: async (_ctx, accountId, client) => pairwiseSubject(keySet.pairwiseSecret, sectorOf(client), accountId),
     responseTypes: ['code'],
     // PKCE with S256 on every authorization request, public and confidential clients alike.
     pkce: { required: () => true },
@@ -70,20 +82,12 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       id_token_signed_response_alg: 'ES256',
       subject_type: 'pairwise',
       scope: DEFAULT_CLIENT_SCOPE,
+      // ID tokens carry sid, so a back-channel logout token names the session it ends.
+      backchannel_logout_session_required: true,
     } satisfies Partial<ClientMetadata>,
     extraClientMetadata: {
-      // hawiya_min_acr: the lowest level of assurance the client accepts.
-      // hawiya_first_party: Hawiya's own pages (hawiya-account, hawiya-office), granted without consent.
-      properties: ['hawiya_roles', 'hawiya_min_acr', 'hawiya_first_party'],
-      validator: (_ctx, key, value, metadata) => {
-        if (key === 'hawiya_min_acr' && value !== undefined && levelOfAcr(value) === undefined) {
-          throw new Error(`hawiya_min_acr must be one of ${Object.values(ACR).join(', ')}`);
-        }
-        if (key === 'hawiya_first_party' && value !== undefined && typeof value !== 'boolean') {
-          throw new Error('hawiya_first_party must be a boolean');
-        }
-        validateClientRoles(key, value, metadata as Record<string, unknown>);
-      },
+      properties: [...HAWIYA_CLIENT_PROPERTIES],
+      validator: (_ctx, key, value, metadata) => validateHawiyaMetadata(key, value, metadata as Record<string, unknown>),
     },
     // CORS only from the origins the client redirects to.
     clientBasedCORS: (_ctx, origin, client) => redirectOrigins(client).has(origin),
@@ -99,11 +103,22 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     // library's defaults.
     features: {
       devInteractions: { enabled: false },
-      // PAR and DPoP are on for clients that use them; per-client requirements come with
-      // agency federation. Resource indicators stay off until resource servers are registered.
+      // PAR, JAR and DPoP-bound tokens are open to every client, and required of a client
+      // by its registration (require_pushed_authorization_requests,
+      // require_signed_request_object, dpop_bound_access_tokens, or hawiya_fapi).
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
-      dPoP: { enabled: true },
-      resourceIndicators: { enabled: false },
+      requestObjects: { enabled: true, requireSignedRequestObject: false },
+      dPoP: { enabled: true, nonceSecret: dpopNonceSecret(keySet), requireNonce: () => true },
+      // The FAPI 2.0 Security Profile, per client (client-policy.ts).
+      fapi: { enabled: true, profile: (_ctx, client) => ((client as { hawiya_fapi?: unknown } | undefined)?.hawiya_fapi === '2.0' ? '2.0' : undefined) },
+      // ID tokens (and logout tokens) encrypted for clients that register
+      // id_token_encrypted_response_alg and a key to encrypt to.
+      encryption: { enabled: true },
+      resourceIndicators: resourceIndicators(deps.resourceServers, config.ttl.accessToken),
+      richAuthorizationRequests: richAuthorizationRequests(),
+      // Deliveries go through our queue (logout-delivery.ts), with retries.
+      backchannelLogout: { enabled: true },
+      registration: { enabled: true, initialAccessToken: true, issueRegistrationAccessToken: true, policies: deps.registrationPolicies },
       // The claims parameter carries essential acr requests; it may name only claims of the
       // scopes the client is registered for, so it never widens what a client receives.
       claimsParameter: {
@@ -136,17 +151,18 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       },
     },
     renderError: async (ctx, out, error) => deps.render.error(ctx, out, error),
+    // A client's registration may shorten its tokens' lifetimes, never lengthen them.
     ttl: {
-      AccessToken: config.ttl.accessToken,
+      AccessToken: (_ctx, token, client) => token.resourceServer?.accessTokenTTL ?? clientLifetime(client, 'access_token', config.ttl.accessToken),
       AuthorizationCode: config.ttl.authorizationCode,
-      ClientCredentials: config.ttl.clientCredentials,
-      IdToken: config.ttl.idToken,
+      ClientCredentials: (_ctx, token, client) => token.resourceServer?.accessTokenTTL ?? clientLifetime(client, 'access_token', config.ttl.clientCredentials),
+      IdToken: (_ctx, _token, client) => clientLifetime(client, 'id_token', config.ttl.idToken),
       Interaction: config.ttl.interaction,
       // Idle timeout, never past the absolute lifetime: the session is saved again on
       // each use, with what is left of both.
       Session: (_ctx, session) => sessionTtlSeconds(config, (session as { loginTs?: number }).loginTs),
       Grant: config.ttl.grant,
-      RefreshToken: config.ttl.refreshToken,
+      RefreshToken: (_ctx, _token, client) => clientLifetime(client, 'refresh_token', config.ttl.refreshToken),
     },
   };
 }
@@ -158,9 +174,11 @@ export function sessionTtlSeconds(config: Config, loginTs: number | undefined): 
   return Math.max(1, Math.min(config.session.idleSeconds, left));
 }
 
-export function createProvider(deps: ProviderDeps): Provider {
+// db and clock: for the back-channel logout queue.
+export function createProvider(deps: ProviderDeps & { db: Db; clock: Clock }): Provider {
   const provider = new Provider(deps.config.issuer, providerConfiguration(deps));
   provider.proxy = deps.config.trustProxy;
+  queueLibraryLogouts(provider, deps);
   return provider;
 }
 

@@ -1,12 +1,14 @@
 // A person's sessions at the provider, as the account pages see them: the current one
 // (from the signed session cookie), all of this account's, and ending them. Ending a
 // session removes it and revokes the grants of every relying party it signed in to,
-// with their codes and tokens, in one transaction with its audit record.
+// with their codes and tokens, and queues their back-channel logouts, in one transaction
+// with its audit record.
 import type { Provider } from 'oidc-provider';
 import type { Db, Queryable } from '../db/db.ts';
 import type { Clock } from '../clock.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { revokeGrantsById } from './grants.ts';
+import { queueLogouts } from '../notify/logout-queue.ts';
 
 export interface SessionAuthorization {
   clientId: string;
@@ -89,6 +91,7 @@ async function end(deps: { db: Db; clock: Clock }, input: { accountId: string; r
     if (ended.length === 0) return ended;
     const grantIds = ended.flatMap((session) => session.authorizations.map((each) => each.grantId)).filter((id): id is string => typeof id === 'string');
     await revokeGrantsById(tx, grantIds);
+    await queueLogouts(tx, deps.clock, 'account_page', ended.flatMap((session) => session.authorizations.map((each) => ({ accountId: session.accountId, clientId: each.clientId, sid: each.sid }))));
     await appendAudit(tx, deps.clock, {
       actor: `person:${input.accountId}`, action: uid ? 'session.ended' : 'session.ended_all', subject: input.accountId, requestId: input.requestId,
       details: { sessions: ended.length, clients: [...new Set(ended.flatMap((session) => session.authorizations.map((each) => each.clientId)))] },

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.ts';
 import type { RegistryRecord } from './person.ts';
 import { allocateEid, type AllocationOptions } from './allocate.ts';
 import { appendAudit } from '../audit/audit-log.ts';
+import { endProviderState } from '../notify/logout-queue.ts';
 
 export interface Person {
   id: string;
@@ -154,7 +155,8 @@ export async function recordDeath(tx: Queryable, deps: RegisterWriteDeps, person
   const now = deps.clock.now();
   await tx.query(`UPDATE persons SET status = 'deceased', death_date = $2, registry_version = $3, updated_at = $4 WHERE id = $1`, [person.id, death.date, death.version, now]);
   await tx.query('UPDATE accounts SET blocked_at = COALESCE(blocked_at, $2) WHERE id = $1', [person.id, now]);
-  const { rowCount } = await tx.query(`DELETE FROM oidc_model WHERE payload ->> 'accountId' = $1`, [person.id]);
+  // Every service the person was signed in to is told, through the back-channel logout queue.
+  const rowCount = await endProviderState(tx, deps.clock, person.id, 'death');
   await appendAudit(tx, deps.clock, { ...actor, action: 'person.died', subject: person.id, details: { registryVersion: death.version, endedProviderRows: rowCount } });
   return { endedProviderRows: rowCount };
 }

@@ -2,6 +2,6 @@
 import type { Middleware } from 'koa';
 import type { AppState } from './context.ts';
 
-export function underPaths<C>(prefixes: readonly string[], middleware: Middleware<AppState, C>): Middleware<AppState, C> {
+export function underPaths<S extends AppState, C>(prefixes: readonly string[], middleware: Middleware<S, C>): Middleware<S, C> {
   return (ctx, next) => (prefixes.some((prefix) => ctx.path.startsWith(prefix)) ? middleware(ctx, next) : next());
 }

@@ -106,6 +106,45 @@ describe(`the hawiya command (${backend})`, function () {
     assert.equal((await hawiya(['clients', 'list'], env)).stdout, before);
   });
 
+  it('adds agencies, registers a client for one within its scopes, and issues an initial access token once', async () => {
+    const agency = { code: 'tax', names: { ar: 'مصلحة الضرائب', fr: 'Direction des impôts', en: 'Tax Authority' }, allowed_scopes: ['openid', 'profile'] };
+    const added = await hawiya(['agencies', 'add', JSON.stringify(agency)], env);
+    assert.equal(added.code, 0, added.stderr);
+    assert.deepEqual((JSON.parse(added.stdout) as { names: unknown }).names, agency.names);
+    const again = await hawiya(['agencies', 'add', JSON.stringify(agency)], env);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /code: an agency tax exists already/);
+    const bad = await hawiya(['agencies', 'add', JSON.stringify({ code: 'x', names: agency.names })], env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /invalid agency: code: must be 2 to 40/);
+
+    const client = { client_id: 'tax-portal', redirect_uris: ['https://tax.example/callback'] };
+    const registered = await hawiya(['clients', 'add', JSON.stringify(client), '--agency', 'tax'], env);
+    assert.equal(registered.code, 0, registered.stderr);
+    const printed = JSON.parse(registered.stdout) as { hawiya_agency: string; scope: string; client_secret: string };
+    assert.equal(printed.hawiya_agency, 'tax');
+    assert.equal(printed.scope, 'openid profile', 'the defaults its agency allows');
+    assert.ok(printed.client_secret);
+    const greedy = await hawiya(['clients', 'add', JSON.stringify({ ...client, client_id: 'tax-greedy', scope: 'openid national_id' }), '--agency', 'tax'], env);
+    assert.equal(greedy.code, 2);
+    assert.match(greedy.stderr, /scope: national_id not allowed to agency tax/);
+    const orphan = await hawiya(['clients', 'add', JSON.stringify(client), '--agency', 'nowhere'], env);
+    assert.equal(orphan.code, 2);
+    assert.match(orphan.stderr, /no agency nowhere/);
+
+    const shown = JSON.parse((await hawiya(['agencies', 'show', 'tax'], env)).stdout) as { clients: string[] };
+    assert.deepEqual(shown.clients, ['tax-portal']);
+    const listed = JSON.parse((await hawiya(['agencies', 'list'], env)).stdout) as Array<{ code: string }>;
+    assert.deepEqual(listed.map((each) => each.code), ['tax']);
+
+    const token = await hawiya(['agencies', 'token', 'tax', '--ttl', '3600'], env);
+    assert.equal(token.code, 0, token.stderr);
+    const issued = JSON.parse(token.stdout) as { token: string; agency_code: string; expires_at: string };
+    assert.equal(issued.agency_code, 'tax');
+    assert.ok(issued.token.length >= 43);
+    assert.equal((await hawiya(['agencies', 'token', 'nowhere'], env)).code, 2);
+  });
+
   it('seeds the demo data idempotently and prints it as JSON', async () => {
     const first = await hawiya(['demo', 'seed', '--json'], env);
     assert.equal(first.code, 0, first.stderr);

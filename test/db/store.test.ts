@@ -42,7 +42,7 @@ describe(`store (${backend})`, () => {
     const adapterFor = (model: string) => {
       const box = createSealedBox(randomBytes(32));
       const clients = createClientRegistry({ db: testDb.db, box, clock });
-      return createAdapterFactory({ db: testDb.db, clock, clients })(model);
+      return createAdapterFactory({ db: testDb.db, clock, clients, initialAccessToken: async () => undefined })(model);
     };
 
     it('upserts, finds, consumes and destroys', async () => {

@@ -40,49 +40,64 @@ describe('key rotation', () => {
 
   it('publishes, then uses, then retires, while the relying party keeps validating', async () => {
     const { services } = hawiya.hawiya;
-    // One relying-party configuration for the whole rotation, as a real RP keeps its JWKS cache.
+    // One relying-party configuration for the whole rotation, as a real RP keeps its JWKS
+    // cache; openid-client checks every ID token's signature against the JWKS it cached,
+    // fetching it again only when it meets a kid it does not know.
     const config = await discover(hawiya.url, 'rp', SECRET);
-    const agent = new UserAgent();
-    const idTokenKid = async () => {
-      const flow = await signInThrough(config, agent);
-      const tokens = await oidc.authorizationCodeGrant(config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedState: flow.state });
-      return decodeProtectedHeader(tokens.id_token!).kid;
+    oidc.enableNonRepudiationChecks(config);
+    // Time passes for the relying party too: its JWKS cache ages (openid-client refetches
+    // a JWKS older than five minutes), as it would over the hour a key is published first.
+    const realNow = Date.now;
+    let shift = 0;
+    Date.now = () => realNow() + shift;
+    const advance = (seconds: number) => {
+      shift += seconds * 1000;
     };
+    try {
+      const agent = new UserAgent();
+      const idTokenKid = async () => {
+        const flow = await signInThrough(config, agent);
+        const tokens = await oidc.authorizationCodeGrant(config, flow.callback, { pkceCodeVerifier: flow.verifier, expectedState: flow.state });
+        return decodeProtectedHeader(tokens.id_token!).kid;
+      };
 
-    const [oldKid] = await publishedKids(hawiya.url);
-    assert.equal(await idTokenKid(), oldKid);
+      const [oldKid] = await publishedKids(hawiya.url);
+      assert.equal(await idTokenKid(), oldKid);
 
-    const added = await rotateKeys(services, {
-      algorithms: services.config.keys.signingAlgorithms,
-      publishBeforeUseSeconds: PUBLISH_BEFORE_USE,
-      lifetimeSeconds: keyLifetimes(services.config),
-    });
-    const newKid = added.find((key) => key.alg === 'ES256')!.kid;
-    // Every node picks the change up on its next reload; force it here.
-    assert.equal(await services.provider.refresh(), true);
-    await peer.hawiya.services.provider.refresh();
+      const added = await rotateKeys(services, {
+        algorithms: services.config.keys.signingAlgorithms,
+        publishBeforeUseSeconds: PUBLISH_BEFORE_USE,
+        lifetimeSeconds: keyLifetimes(services.config),
+      });
+      const newKid = added.find((key) => key.alg === 'ES256')!.kid;
+      // Every node picks the change up on its next reload; force it here.
+      assert.equal(await services.provider.refresh(), true);
+      await peer.hawiya.services.provider.refresh();
 
-    // Published on every node, not yet signing.
-    assert.deepEqual(new Set(await publishedKids(hawiya.url)), new Set([oldKid, newKid]));
-    assert.deepEqual(new Set(await publishedKids(peer.url)), new Set([oldKid, newKid]));
-    assert.equal(await idTokenKid(), oldKid);
+      // Published on every node, not yet signing.
+      assert.deepEqual(new Set(await publishedKids(hawiya.url)), new Set([oldKid, newKid]));
+      assert.deepEqual(new Set(await publishedKids(peer.url)), new Set([oldKid, newKid]));
+      assert.equal(await idTokenKid(), oldKid);
 
-    // use_from has come: the new key signs; the old one is still published.
-    clock.advance(PUBLISH_BEFORE_USE + 1);
-    await services.provider.refresh();
-    assert.equal(await idTokenKid(), newKid);
-    assert.deepEqual(new Set(await publishedKids(hawiya.url)), new Set([oldKid, newKid]));
+      // use_from has come: the new key signs; the old one is still published.
+      advance(PUBLISH_BEFORE_USE + 1);
+      await services.provider.refresh();
+      assert.equal(await idTokenKid(), newKid);
+      assert.deepEqual(new Set(await publishedKids(hawiya.url)), new Set([oldKid, newKid]));
 
-    // The session cookie, signed with the old cookie key, still holds: no new sign-in.
-    const again = await authorizationRequest(config);
-    const page = await agent.navigate(again.url.toString(), {}, (url) => url.startsWith(REDIRECT_URI));
-    assert.ok(page.url.startsWith(REDIRECT_URI), 'the session survived the cookie-key rotation');
+      // The session cookie, signed with the old cookie key, still holds: no new sign-in.
+      const again = await authorizationRequest(config);
+      const page = await agent.navigate(again.url.toString(), {}, (url) => url.startsWith(REDIRECT_URI));
+      assert.ok(page.url.startsWith(REDIRECT_URI), 'the session survived the cookie-key rotation');
 
-    // After the longest token lifetime, the old signing key is gone.
-    clock.advance(keyLifetimes(services.config).signing + 1);
-    await services.provider.refresh();
-    assert.deepEqual(await publishedKids(hawiya.url), [newKid]);
-    assert.equal(await idTokenKid(), newKid);
+      // After the longest token lifetime, the old signing key is gone.
+      advance(keyLifetimes(services.config).signing + 1);
+      await services.provider.refresh();
+      assert.deepEqual(await publishedKids(hawiya.url), [newKid]);
+      assert.equal(await idTokenKid(), newKid);
+    } finally {
+      Date.now = realNow;
+    }
   });
 
   it('stores keys sealed: no private key material in the table', async () => {

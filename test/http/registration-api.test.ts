@@ -6,7 +6,8 @@ import { backend } from '../support/harness.ts';
 import { startEnrolmentWorld, registrationOf, type EnrolmentWorld } from '../support/enrolment.ts';
 import { fictionalRecord } from '../support/relying-party.ts';
 import { createRegistrationApi, type RegistrationApiDeps } from '../../src/web/api/registration-api.ts';
-import { createOpenApiRouter, openApiDocument } from '../../src/web/openapi/index.ts';
+import { openApiDocument } from '../../src/web/openapi/index.ts';
+import { createOpenApiRouter } from '../../src/web/openapi/router.ts';
 
 type Json = Record<string, unknown>;
 
@@ -137,7 +138,7 @@ describe(`registration API (${backend})`, function () {
 
     it('describes every route served under /api', () => {
       const deps = {} as RegistrationApiDeps;
-      const routers = [createRegistrationApi(deps), createOpenApiRouter('http://localhost')];
+      const routers = [createRegistrationApi(deps), createOpenApiRouter({ issuer: 'http://localhost' })];
       const paths = doc.paths as Record<string, Record<string, unknown>>;
       let count = 0;
       for (const router of routers) {

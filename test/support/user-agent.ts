@@ -77,11 +77,15 @@ export function formAction(html: string, ending: string): string {
 export async function signIn(agent: UserAgent, authorizationUrl: string, credentials: { username: string; password: string }, redirectUri: string): Promise<URL> {
   const atCallback = (url: string) => url.startsWith(redirectUri);
   let page = await agent.navigate(authorizationUrl, {}, atCallback);
+  const isConsent = (html: string) => /action="[^"]*\/confirm"/.test(html);
   if (!atCallback(page.url)) {
     const base = new URL(page.url).origin;
-    page = await agent.navigate(new URL(formAction(page.html, '/login'), base).toString(), {
-      form: { csrf: hiddenInput(page.html, 'csrf'), ...credentials },
-    }, atCallback);
+    // Already signed in, the person may only be asked to consent to a new service.
+    if (!isConsent(page.html)) {
+      page = await agent.navigate(new URL(formAction(page.html, '/login'), base).toString(), {
+        form: { csrf: hiddenInput(page.html, 'csrf'), ...credentials },
+      }, atCallback);
+    }
     if (page.html.includes('/confirm')) {
       page = await agent.navigate(new URL(formAction(page.html, '/confirm'), base).toString(), { form: { csrf: hiddenInput(page.html, 'csrf') } }, atCallback);
     }

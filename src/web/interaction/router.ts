@@ -7,6 +7,8 @@
 //   unreachable      the account has no factor that reaches the level: the request fails
 //                    with unmet_authentication_requirements, never with a lower level
 import Router from '@koa/router';
+import type { AuthorizationDetail } from 'oidc-provider';
+import { describeAuthorizationDetails } from './authorization-details.ts';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
 import type { AppContext, AppState } from '../context.ts';
@@ -67,6 +69,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
         action: `/interaction/${details.uid}/confirm`,
         clientName: (await loadClient(deps, details)).name,
         scopes: missing.filter((scope) => scope !== 'openid' || missing.length === 1),
+        approvals: describeAuthorizationDetails(ctx.state.locale, (details.prompt.details.rar as unknown[] | undefined) ?? []),
       });
     }
     throw new AppError('bad_request');
@@ -149,10 +152,12 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
       ? await provider.Grant.find(details.grantId)
       : new provider.Grant({ accountId: details.session.accountId, clientId: String(details.params.client_id) });
     if (!grant) throw new AppError('interaction_expired');
-    const promptDetails = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    const promptDetails = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]>; rar?: AuthorizationDetail[] };
     if (promptDetails.missingOIDCScope) grant.addOIDCScope(promptDetails.missingOIDCScope.join(' '));
     if (promptDetails.missingOIDCClaims) grant.addOIDCClaims(promptDetails.missingOIDCClaims);
     for (const [indicator, scopes] of Object.entries(promptDetails.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    // The approvals shown on the page; a token carries only these (oidc/rich-authorization.ts).
+    for (const detail of promptDetails.rar ?? []) grant.addRar(detail);
     const grantId = await grant.save();
     await finish(deps, ctx, { consent: { grantId } }, true);
   });

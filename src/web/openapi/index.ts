@@ -1,57 +1,52 @@
-// GET /api/openapi.json: one OpenAPI 3.1 document for every JSON API Hawiya serves under
-// /api, merged from one file per area (paths and component schemas), so each area keeps
-// its description beside nothing but its own.
-import Router from '@koa/router';
-import type { AppState } from '../context.ts';
-import { registrationPaths, registrationSchemas } from './registration.ts';
+// The OpenAPI 3.1 document of Hawiya's HTTP APIs, served at /api/openapi.json: the areas
+// merged into one. To add an area, write its file beside admin.ts and list it here.
+import type { Json, OpenApiArea } from './area.ts';
+import { adminArea } from './admin.ts';
+import { registrationArea } from './registration.ts';
 
-interface Area {
-  paths: Record<string, unknown>;
-  schemas: Record<string, unknown>;
-}
+// The document itself, so a client can find it by its own description.
+const metaArea: OpenApiArea = {
+  tags: [{ name: 'meta', description: 'This description' }],
+  paths: {
+    '/api/openapi.json': {
+      get: {
+        operationId: 'openApiDocument', summary: 'This document', tags: ['meta'],
+        responses: { 200: { description: 'The OpenAPI 3.1 document of every API under /api', content: { 'application/json': { schema: { type: 'object' } } } } },
+      },
+    },
+  },
+};
 
-const AREAS: readonly Area[] = [
-  { paths: registrationPaths, schemas: registrationSchemas },
-];
+export const AREAS: readonly OpenApiArea[] = [metaArea, registrationArea, adminArea];
 
-export function openApiDocument(issuer: string): Record<string, unknown> {
-  const paths: Record<string, unknown> = {};
-  const schemas: Record<string, unknown> = {};
-  for (const area of AREAS) {
-    for (const [path, item] of Object.entries(area.paths)) {
-      if (path in paths) throw new Error(`OpenAPI: ${path} is described by two areas`);
-      paths[path] = item;
-    }
-    for (const [name, schema] of Object.entries(area.schemas)) {
-      if (name in schemas) throw new Error(`OpenAPI: schema ${name} is defined by two areas`);
-      schemas[name] = schema;
+const errorSchema: Json = {
+  type: 'object',
+  required: ['error', 'error_description', 'request_id'],
+  properties: {
+    error: { type: 'string', description: 'a stable code, also the key of its translated message' },
+    error_description: { type: 'string', description: 'what exactly was wrong, naming the field' },
+    request_id: { type: 'string' },
+  },
+};
+
+export function openApiDocument(issuer: string, areas: readonly OpenApiArea[] = AREAS): Record<string, Json> {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const area of areas) {
+    for (const [path, operations] of Object.entries(area.paths)) {
+      const clash = Object.keys(operations).find((method) => paths[path]?.[method] !== undefined);
+      if (clash) throw new Error(`OpenAPI: ${clash.toUpperCase()} ${path} is described twice`);
+      paths[path] = { ...paths[path], ...operations };
     }
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Hawiya API', version: '1', description: 'The JSON APIs of Hawiya, the national e-ID provider. OpenID Connect endpoints are described by discovery instead.' },
+    info: { title: 'Hawiya', version: '1', description: 'The HTTP APIs of Hawiya, beside its OpenID Connect endpoints (see /.well-known/openid-configuration).' },
     servers: [{ url: issuer }],
-    paths: {
-      '/api/openapi.json': {
-        get: {
-          operationId: 'openApiDocument', summary: 'This document', tags: ['meta'],
-          responses: { 200: { description: 'The OpenAPI 3.1 document of every JSON API under /api', content: { 'application/json': { schema: { type: 'object' } } } } },
-        },
-      },
-      ...paths,
+    tags: areas.flatMap((area) => area.tags),
+    paths,
+    components: {
+      schemas: Object.assign({ Error: errorSchema }, ...areas.map((area) => area.schemas ?? {})),
+      securitySchemes: Object.assign({}, ...areas.map((area) => area.securitySchemes ?? {})),
     },
-    components: { schemas },
   };
-}
-
-export function createOpenApiRouter(issuer: string): Router<AppState> {
-  const router = new Router<AppState>();
-  const body = JSON.stringify(openApiDocument(issuer));
-  router.get('/api/openapi.json', async (ctx) => {
-    ctx.state.route = 'api';
-    ctx.type = 'application/json';
-    ctx.set('Cache-Control', 'public, max-age=300');
-    ctx.body = body;
-  });
-  return router;
 }

@@ -1,6 +1,8 @@
 // The registration API (web/api/registration-api.ts) in OpenAPI 3.1: its paths and the
 // schemas they use. JSON Schema 2020-12, as OpenAPI 3.1 takes it.
-export const registrationSchemas = {
+import type { Json, OpenApiArea } from './area.ts';
+
+export const registrationSchemas: Record<string, Json> = {
   Registration: {
     type: 'object',
     required: ['civilNumber', 'givenName', 'familyName', 'birthDate', 'officeCode'],
@@ -65,7 +67,7 @@ export const registrationSchemas = {
       },
     },
   },
-} as const;
+};
 
 const json = (schema: string) => ({ 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } });
 const error = (description: string) => ({ description, content: json('Error') });
@@ -75,7 +77,7 @@ const limited = {
   content: json('Error'),
 };
 
-export const registrationPaths = {
+export const registrationPaths: Record<string, Record<string, Json>> = {
   '/api/offices': {
     get: {
       operationId: 'listOffices',
@@ -119,4 +121,10 @@ export const registrationPaths = {
       },
     },
   },
-} as const;
+};
+
+export const registrationArea: OpenApiArea = {
+  tags: [{ name: 'registration', description: 'Online registration for a national e-ID, matched against the civil registry' }],
+  paths: registrationPaths,
+  schemas: registrationSchemas,
+};
