@@ -73,7 +73,10 @@ export function createPortal(options: PortalOptions) {
     return undefined;
   };
 
-  router.get('/', (ctx) => render(ctx, pickLocale(ctx, LOCALE_COOKIE), homePage(pickLocale(ctx, LOCALE_COOKIE)), sessions.current(ctx)));
+  router.get('/', (ctx) => {
+    const locale = pickLocale(ctx, LOCALE_COOKIE);
+    render(ctx, locale, homePage(locale), sessions.current(ctx));
+  });
 
   router.get('/agencies/:id', (ctx) => {
     const locale = pickLocale(ctx, LOCALE_COOKIE);

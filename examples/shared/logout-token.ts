@@ -18,8 +18,9 @@ const claimsSchema = z.object({
   sub: z.string().optional(),
   sid: z.string().optional(),
   events: z.record(z.string(), z.unknown()),
-  nonce: z.undefined({ message: 'a logout token carries no nonce' }),
-}).refine((claims) => typeof claims.events[LOGOUT_EVENT] === 'object' && claims.events[LOGOUT_EVENT] !== null, { message: 'events lacks the back-channel logout event' })
+  nonce: z.unknown().optional(),
+})
+  .refine((claims) => claims.nonce === undefined, { message: 'a logout token carries no nonce' }).refine((claims) => typeof claims.events[LOGOUT_EVENT] === 'object' && claims.events[LOGOUT_EVENT] !== null, { message: 'events lacks the back-channel logout event' })
   .refine((claims) => claims.sub !== undefined || claims.sid !== undefined, { message: 'neither sub nor sid' });
 
 export type LogoutClaims = z.infer<typeof claimsSchema>;

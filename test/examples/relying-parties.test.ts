@@ -144,10 +144,17 @@ describe(`the example relying parties over HTTP (${backend})`, function () {
       assert.equal(stack.gateway.payments.all().filter((payment) => payment.reference === 'R-TESTTEST').length, 1);
     });
 
-    it('takes a payment end to end, charging once for a double submit, and the portal marks it paid', async () => {
-      // Sign in at the portal at substantial (password and authenticator code).
-      let page = await throughHawiya(youssef, `${stack.urls.portal}/services/speeding-fine/request`, account('youssef'));
+    it('steps up, takes a payment end to end, charges once for a double submit, and the portal marks it paid', async () => {
+      // Signed in at the portal with a password, he steps up for a request: Hawiya asks
+      // only for the authenticator code.
+      let page = await throughHawiya(youssef, `${stack.urls.portal}/login?level=low&return=/`, account('youssef'));
+      assert.match(page.html, /data-level>low/);
+      const stepUp = await youssef.navigate(`${stack.urls.portal}/services/speeding-fine/request`);
+      assert.doesNotMatch(stepUp.html, /name="password"/);
+      assert.match(stepUp.html, /\/otp"/);
+      page = await youssef.navigate(new URL(formAction(stepUp.html, '/otp'), stepUp.url).href, { form: { csrf: hiddenInput(stepUp.html, 'csrf'), code: await generate({ secret: account('youssef').totp_secret! }) } });
       assert.equal(page.url, `${stack.urls.portal}/services/speeding-fine/request`);
+      assert.match(page.html, /data-level>substantial/);
       page = await youssef.navigate(`${stack.urls.portal}/services/speeding-fine/request`, { form: { csrf: hiddenInput(page.html, 'csrf'), detail: 'nope' } });
       assert.equal(page.status, 400);
       assert.match(page.html, /error-summary/);
