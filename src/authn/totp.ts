@@ -30,8 +30,8 @@ interface TotpRow {
 }
 
 // Starts (or restarts) enrolment: a new secret, not usable for sign-in until confirmed.
-export async function beginTotpEnrolment(deps: TotpDeps, accountId: string, label: string): Promise<{ secret: string; uri: string; qrSvg: string }> {
-  const secret = generateSecret();
+// Only the demo seed passes a secret (its demo person's, printed for the demo).
+export async function beginTotpEnrolment(deps: TotpDeps, accountId: string, label: string, secret: string = generateSecret()): Promise<{ secret: string; uri: string; qrSvg: string }> {
   await deps.db.query(
     `INSERT INTO totp_factors (account_id, secret_sealed, created_at) VALUES ($1, $2, $3)
      ON CONFLICT (account_id) DO UPDATE SET secret_sealed = excluded.secret_sealed, last_step = NULL, confirmed_at = NULL, created_at = excluded.created_at

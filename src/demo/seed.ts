@@ -1,9 +1,12 @@
 // Demo data: fictional persons with accounts, fictional offices with two of those persons
 // on their staff, and the example relying parties' clients.
 // Idempotent: a second run changes nothing and prints the same JSON (client secrets are
-// read back, persons found by civil number).
-import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// read back, persons found by civil number, the examples' keys read from DATA_DIR).
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { generate } from 'otplib';
+import { beginTotpEnrolment, confirmTotpEnrolment, hasTotp } from '../authn/totp.ts';
 import type { Services } from '../app.ts';
 import { writeRegistryFile } from '../register/generate.ts';
 import { setAccountPassword } from '../authn/accounts.ts';
@@ -14,7 +17,8 @@ import { officeSchema, type Office } from '../enrolment/offices.ts';
 import type { StaffRole } from '../enrolment/staff.ts';
 
 export interface DemoSeed {
-  accounts: Array<{ username: string; password: string; name: string; staff?: { role: StaffRole; office: string } }>;
+  // totp_secret: the authenticator-app secret of a person who has one (base32).
+  accounts: Array<{ username: string; password: string; name: string; totp_secret?: string; staff?: { role: StaffRole; office: string } }>;
   clients: Array<{ client_id: string; client_secret?: string; redirect_uris: string[] }>;
 }
 
@@ -26,6 +30,9 @@ interface DemoPerson {
   password: string;
   // A place on an office's staff, to try the counter app (/office).
   staff?: { role: StaffRole; office: string };
+  // An authenticator app, for a person who signs in at substantial (fixed, like the
+  // password, so the demo prints the same secret every time).
+  totpSecret?: string;
 }
 
 // Fictional offices, named after the demo's fictional places; no real emblem or office.
@@ -50,6 +57,7 @@ const DEMO_PERSONS: DemoPerson[] = [
     alias: 'youssef',
     password: 'demo-youssef-2026!',
     staff: { role: 'supervisor', office: 'WADI-NOUR-PO' },
+    totpSecret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP',
     record: {
       civilNumber: '1751130004', birthDate: '1975-11-30', birthplace: 'Ras El Ma', sex: 'M', nationality: 'HWY', status: 'alive', version: 1, locale: 'fr',
       names: { ar: { given: 'يوسف', father: 'محمد', grandfather: 'علي', family: 'بن علي' }, lat: { given: 'Youssef', father: 'Mohamed', grandfather: 'Ali', family: 'Benali' } },
@@ -57,22 +65,62 @@ const DEMO_PERSONS: DemoPerson[] = [
   },
 ];
 
-export function demoClients(ports: { portal: number; payments: number; mobile: number }): ClientMetadata[] {
+export interface DemoPorts {
+  portal: number;
+  payments: number;
+  mobile: number;
+}
+
+export const DEMO_PORTS: DemoPorts = { portal: 4000, payments: 4100, mobile: 4200 };
+
+// The examples' own signing keys (private_key_jwt, and the JWTs the portal and the
+// gateway send each other): each example reads its private key from this file
+// (examples/shared/client-key.ts names the same place); Hawiya gets the public half.
+export function exampleKeyFile(dataDir: string, clientId: string): string {
+  return join(dataDir, 'examples', clientId, 'signing-key.json');
+}
+
+async function ensureExampleKey(dataDir: string, clientId: string): Promise<JWK> {
+  const file = exampleKeyFile(dataDir, clientId);
+  if (!existsSync(file)) {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify({ ...(await exportJWK(privateKey)), kid: `${clientId}-1` }), { mode: 0o600 });
+  }
+  const { d: _private, ...publicJwk } = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+  return { ...publicJwk, alg: 'ES256', use: 'sig' };
+}
+
+// The three example relying parties. backchannel_logout_uri is kept in the registry and
+// takes effect once the provider delivers back-channel logout (agency federation).
+// The portal and its app are one service of the state, so they see the same `sub`
+// (public); the gateway sees its own pairwise one.
+export function demoClients(ports: DemoPorts, keys: { portal: JWK; payments: JWK }): ClientMetadata[] {
+  const portal = `http://localhost:${ports.portal}`;
+  const payments = `http://localhost:${ports.payments}`;
+  const mobile = `http://127.0.0.1:${ports.mobile}`;
   return [
     {
       client_id: 'demo-portal', client_name: 'Citizen portal',
-      redirect_uris: [`http://localhost:${ports.portal}/callback`], post_logout_redirect_uris: [`http://localhost:${ports.portal}/`],
-      grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'client_secret_basic',
+      redirect_uris: [`${portal}/callback`], post_logout_redirect_uris: [`${portal}/`],
+      grant_types: ['authorization_code'], token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [keys.portal] }, require_pushed_authorization_requests: true, subject_type: 'public',
+      backchannel_logout_uri: `${portal}/backchannel-logout`, backchannel_logout_session_required: true,
     },
     {
       client_id: 'demo-payments', client_name: 'Payment gateway',
-      redirect_uris: [`http://localhost:${ports.payments}/callback`], post_logout_redirect_uris: [`http://localhost:${ports.payments}/`],
-      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], token_endpoint_auth_method: 'client_secret_basic',
+      redirect_uris: [`${payments}/callback`], post_logout_redirect_uris: [`${payments}/signed-out`],
+      grant_types: ['authorization_code'], token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256',
+      jwks: { keys: [keys.payments] }, require_pushed_authorization_requests: true,
+      authorization_details_types: ['payment_initiation'],
+      backchannel_logout_uri: `${payments}/backchannel-logout`, backchannel_logout_session_required: true,
     },
     {
       client_id: 'demo-mobile', client_name: 'Mobile app', application_type: 'native',
-      redirect_uris: [`http://127.0.0.1:${ports.mobile}/callback`], post_logout_redirect_uris: [`http://127.0.0.1:${ports.mobile}/`],
+      redirect_uris: [`${mobile}/callback`], post_logout_redirect_uris: [`${mobile}/`],
       grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none',
+      dpop_bound_access_tokens: true, subject_type: 'public',
+      backchannel_logout_uri: `${mobile}/backchannel-logout`, backchannel_logout_session_required: true,
     },
   ];
 }
@@ -84,8 +132,18 @@ async function seedPerson(services: Services, demo: DemoPerson): Promise<DemoSee
   if (!existing || existing.username !== username || existing.passwordHash === null || !(await services.hasher.verify(existing.passwordHash, demo.password))) {
     await services.db.transaction((tx) => setAccountPassword(tx, services, { personId: person.id, username, password: demo.password, actor: 'cli' }));
   }
+  if (demo.totpSecret && !(await hasTotp(services.db, person.id))) {
+    await beginTotpEnrolment(services, person.id, username, demo.totpSecret);
+    // Confirmed with the previous time step's code, so the current step's code still
+    // signs in at once (each step is accepted only once, and only after the last one used).
+    const previousStep = Math.floor(services.clock.now().getTime() / 1000) - 30;
+    if (!(await confirmTotpEnrolment(services, person.id, await generate({ secret: demo.totpSecret, epoch: previousStep })))) throw new Error('the demo authenticator app could not be confirmed');
+  }
   if (demo.staff) await seedStaff(services, person.id, person.eid, demo.staff);
-  return { username, password: demo.password, name: `${demo.record.names.lat.given} ${demo.record.names.lat.family}`, ...(demo.staff ? { staff: demo.staff } : {}) };
+  return {
+    username, password: demo.password, name: `${demo.record.names.lat.given} ${demo.record.names.lat.family}`,
+    ...(demo.totpSecret ? { totp_secret: demo.totpSecret } : {}), ...(demo.staff ? { staff: demo.staff } : {}),
+  };
 }
 
 // The counter needs the high level: a device-bound passkey on an account verified in
@@ -115,12 +173,14 @@ async function ensureDemoRegistry(services: Services): Promise<void> {
   appendFileSync(registry.file, DEMO_PERSONS.map((demo) => `${JSON.stringify(demo.record)}\n`).join(''));
 }
 
-export async function seedDemo(services: Services, ports = { portal: 4000, payments: 4100, mobile: 4200 }): Promise<DemoSeed> {
+export async function seedDemo(services: Services, ports: DemoPorts = DEMO_PORTS): Promise<DemoSeed> {
   const seed: DemoSeed = { accounts: [], clients: [] };
   await ensureDemoRegistry(services);
   await seedOffices(services);
   for (const demo of DEMO_PERSONS) seed.accounts.push(await seedPerson(services, demo));
-  for (const metadata of demoClients(ports)) {
+  const { dataDir } = services.config;
+  const keys = { portal: await ensureExampleKey(dataDir, 'demo-portal'), payments: await ensureExampleKey(dataDir, 'demo-payments') };
+  for (const metadata of demoClients(ports, keys)) {
     const existing = await services.clients.find(metadata.client_id);
     const secret = needsSecret(metadata) ? (existing?.client_secret as string | undefined) ?? generateClientSecret() : undefined;
     const full = secret ? { ...metadata, client_secret: secret } : metadata;

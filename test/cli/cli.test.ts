@@ -150,11 +150,19 @@ describe(`the hawiya command (${backend})`, function () {
     assert.equal(first.code, 0, first.stderr);
     const second = await hawiya(['demo', 'seed', '--json'], env);
     assert.equal(second.stdout, first.stdout);
-    const seed = JSON.parse(first.stdout) as { accounts: Array<{ username: string; password: string }>; clients: Array<{ client_id: string; client_secret?: string; redirect_uris: string[] }> };
+    const seed = JSON.parse(first.stdout) as { accounts: Array<{ username: string; password: string; totp_secret?: string }>; clients: Array<{ client_id: string; client_secret?: string; redirect_uris: string[] }> };
     assert.ok(seed.accounts.length >= 2);
     assert.ok(seed.accounts.every((account) => account.username && account.password));
     assert.deepEqual(seed.clients.map((client) => client.client_id).sort(), ['demo-mobile', 'demo-payments', 'demo-portal']);
-    assert.ok(seed.clients.find((client) => client.client_id === 'demo-portal')?.client_secret);
+    // The examples authenticate with their own keys (private_key_jwt) or none (the app):
+    // no shared secret is generated, and each key's private half stays in DATA_DIR.
+    assert.ok(seed.clients.every((client) => client.client_secret === undefined));
+    for (const clientId of ['demo-portal', 'demo-payments']) {
+      const key = JSON.parse(readFileSync(join(env.DATA_DIR!, 'examples', clientId, 'signing-key.json'), 'utf8')) as { kty: string; d?: string };
+      assert.equal(key.kty, 'EC');
+      assert.ok(key.d, `${clientId}'s private key is in DATA_DIR`);
+    }
+    assert.match(seed.accounts.find((account) => account.username === 'youssef')?.totp_secret ?? '', /^[A-Z2-7]{16,}$/);
     // The embedded civil registry was written, with the demo persons in it.
     const registry = readFileSync(join(env.DATA_DIR!, 'registry.jsonl'), 'utf8').trim().split('\n');
     assert.equal(registry.length, 1002);

@@ -1,0 +1,169 @@
+// The demo stack end to end in Chromium: Hawiya (on the test backend) seeded as
+// `npm run demo` seeds it, and the three example relying parties started as
+// `npm run demo` starts them (examples/stack.ts), each on a free loopback port. One
+// person's day, in order: sign in at the portal with password and authenticator app;
+// open the gateway with no sign-in; pay for a service; see it paid; open the mobile app
+// already signed in, its DPoP-bound API call working; sign out once. Screenshots in
+// Arabic and English go to artifacts/screenshots/. Chromium is required: the suite
+// fails, never skips, when it is missing.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generate } from 'otplib';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { assertNoSeriousAxeViolations } from '../support/axe.ts';
+import { backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
+import { seedDemo, type DemoSeed } from '../../src/demo/seed.ts';
+import { translate } from '../../src/web/i18n.ts';
+import { startExamples, type ExampleStack } from '../../examples/stack.ts';
+
+const t = (key: string) => translate('en', key);
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe(`the demo stack in a browser (${backend})`, function () {
+  this.timeout(60_000);
+  let testDb: TestDb;
+  let hawiya: RunningHawiya;
+  let stack: ExampleStack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let seed: DemoSeed;
+  let dataDir: string;
+  let reference = '';
+
+  const youssef = () => seed.accounts.find((account) => account.username === 'youssef')!;
+  const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `demo-${name}.png`), fullPage: true });
+  const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+  // Hawiya's consent page appears the first time a service asks; allowing it is not a
+  // sign-in.
+  async function allowIfAsked(): Promise<void> {
+    const consent = heading(t('consent.title'));
+    if (await consent.isVisible()) await page.getByRole('button', { name: t('consent.allow'), exact: true }).click();
+  }
+  const signInPage = () => heading(t('signin.title'));
+
+  before(async () => {
+    browser = await launchChromium();
+    testDb = await createTestDb();
+    dataDir = mkdtempSync(join(tmpdir(), 'hawiya-demo-'));
+    hawiya = await startHawiya({ db: testDb.db, kek: newKek(), config: { dataDir } });
+    const ports = { portal: await freePort(), payments: await freePort(), mobile: await freePort() };
+    seed = await seedDemo(hawiya.hawiya.services, ports);
+    stack = await startExamples({ issuer: hawiya.url, dataDir, ports, keepState: false, processorDelayMs: 200 });
+    context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1024, height: 768 } });
+    context.setDefaultTimeout(10_000);
+    page = await context.newPage();
+    mkdirSync(SCREENSHOTS, { recursive: true });
+  });
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await stack?.close();
+    await hawiya?.close();
+    await testDb?.drop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('1. signs in at the portal with a password and an authenticator-app code', async () => {
+    await page.goto(`${stack.urls.portal}/?lang=en`);
+    await shot('portal-home-en');
+    await page.getByRole('link', { name: 'My requests', exact: true }).click();
+    await signInPage().waitFor();
+    await page.getByLabel(t('signin.username'), { exact: true }).fill(youssef().username);
+    await page.getByLabel(t('signin.password'), { exact: true }).fill(youssef().password);
+    await page.getByRole('button', { name: t('signin.submit'), exact: true }).click();
+    await page.getByLabel(t('second.totpLabel'), { exact: true }).fill(await generate({ secret: youssef().totp_secret! }));
+    await page.getByRole('button', { name: t('second.continue'), exact: true }).click();
+    await allowIfAsked();
+    await page.waitForURL(`${stack.urls.portal}/requests`);
+    assert.equal(await page.locator('[data-person-name]').textContent(), 'Youssef Benali');
+    assert.equal(await page.locator('[data-level]').textContent(), 'substantial (two factors)');
+  });
+
+  it('2. opens the gateway with no sign-in prompt', async () => {
+    await page.goto(`${stack.urls.payments}/?lang=en`);
+    await page.waitForURL((url) => url.origin === stack.urls.payments || url.pathname.startsWith('/interaction'));
+    assert.equal(await signInPage().isVisible(), false, 'Hawiya does not ask for a sign-in again');
+    await allowIfAsked();
+    await heading('Your payments').waitFor();
+    assert.equal(await page.locator('[data-person-name]').textContent(), 'Youssef Benali');
+  });
+
+  it('3. pays for a service through the gateway, and the portal shows it paid', async () => {
+    await page.goto(`${stack.urls.portal}/services/birth-certificate/request?lang=en`);
+    await page.getByLabel('Number of copies', { exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Send the request', exact: true }).click();
+    reference = (await page.locator('[data-reference]').textContent()) ?? '';
+    assert.match(reference, /^R-[A-Z2-9]{8}$/);
+    await page.getByRole('button', { name: 'Pay on the payment gateway', exact: true }).click();
+    // Hawiya approves the payment for the signed-in person, at substantial: no page.
+    await heading('How do you want to pay?').waitFor();
+    assert.equal(await page.locator('[data-amount]').textContent(), '10.00 HWD');
+    await assertNoSeriousAxeViolations(page, 'the gateway\'s payment page');
+    await page.getByLabel('Credit or debit card', { exact: true }).check();
+    await page.getByRole('button', { name: 'Continue', exact: true }).click();
+    await page.getByLabel('Card number', { exact: true }).fill('4242 4242 4242 4242');
+    await page.getByLabel('Expiry date', { exact: true }).fill('12/39');
+    await page.getByLabel('Security code', { exact: true }).fill('123');
+    await page.getByRole('button', { name: /^Pay now/ }).click();
+    await heading('Payment receipt').waitFor();
+    await page.goto(`${page.url()}?lang=ar`);
+    await shot('gateway-receipt-ar');
+    await page.getByRole('link', { name: 'الرجوع إلى بوابة المواطن', exact: true }).click();
+    await page.locator('[data-status="paid"]').waitFor();
+    await page.goto(`${page.url()}?lang=ar`);
+    await assertNoSeriousAxeViolations(page, 'the portal\'s request page in Arabic');
+    assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+    await shot('portal-request-paid-ar');
+  });
+
+  it('4. opens the mobile app already signed in, and its DPoP-bound API call works', async () => {
+    await page.goto(`${stack.urls.mobile}/`);
+    await page.getByRole('button', { name: 'تسجيل الدخول عبر هوية', exact: true }).click();
+    await page.waitForURL((url) => url.href.startsWith(stack.urls.mobile) || url.pathname.startsWith('/interaction'));
+    assert.equal(await signInPage().isVisible(), false, 'Hawiya does not ask for a sign-in again');
+    // The app asks for offline access (a refresh token), which Hawiya always confirms.
+    await page.getByRole('button', { name: translate('ar', 'consent.allow'), exact: true }).click();
+    await page.locator('[data-requests] [data-status="paid"]').waitFor();
+    assert.match(await page.locator('[data-requests]').textContent() ?? '', new RegExp(reference));
+    assert.equal(await page.locator('[data-person-name]').textContent(), 'يوسف بن علي');
+    await shot('mobile-signed-in-ar');
+    await page.getByRole('button', { name: 'English', exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: 'My requests' }).waitFor();
+    await shot('mobile-signed-in-en');
+  });
+
+  it('5. signs out at the portal: the portal and Hawiya ask for a sign-in again', async () => {
+    await page.goto(`${stack.urls.portal}/requests?lang=en`);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('button', { name: t('logout.yes'), exact: true }).click();
+    await page.waitForURL(`${stack.urls.portal}/`);
+    assert.equal(await page.locator('[data-person-name]').count(), 0);
+    await page.goto(`${stack.urls.portal}/requests`);
+    await signInPage().waitFor();
+  });
+
+  // Needs the provider to deliver back-channel logout (agency federation). It runs by
+  // itself once Hawiya's discovery says backchannel_logout_supported.
+  it('5. (back-channel logout) the gateway and the mobile app ask for a sign-in again', async function () {
+    const discovery = await (await fetch(`${hawiya.url}/.well-known/openid-configuration`)).json() as { backchannel_logout_supported?: boolean };
+    if (!discovery.backchannel_logout_supported) this.skip();
+    await page.goto(`${stack.urls.payments}/?lang=en`);
+    await signInPage().waitFor();
+    await page.goto(`${stack.urls.mobile}/`);
+    await page.getByRole('button', { name: 'Sign in with Hawiya', exact: true }).waitFor();
+  });
+});
