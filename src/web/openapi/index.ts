@@ -29,13 +29,23 @@ const errorSchema: Json = {
   },
 };
 
+// Every operation gets an operationId (code generators need one), derived from its method
+// and path when its area names none, and says what it needs: an area that names no
+// security describes a public operation (`security: []`).
+function completed(method: string, path: string, operation: Json): Json {
+  if (typeof operation !== 'object' || operation === null || Array.isArray(operation) || method === 'parameters') return operation;
+  const words = [method, ...path.split(/[^A-Za-z0-9]+/).filter(Boolean)];
+  const derived = words.map((word, index) => (index === 0 ? word : word[0]!.toUpperCase() + word.slice(1))).join('');
+  return { operationId: derived, security: [], ...operation };
+}
+
 export function openApiDocument(issuer: string, areas: readonly OpenApiArea[] = AREAS): Record<string, Json> {
   const paths: Record<string, Record<string, Json>> = {};
   for (const area of areas) {
     for (const [path, operations] of Object.entries(area.paths)) {
       const clash = Object.keys(operations).find((method) => paths[path]?.[method] !== undefined);
       if (clash) throw new Error(`OpenAPI: ${clash.toUpperCase()} ${path} is described twice`);
-      paths[path] = { ...paths[path], ...operations };
+      paths[path] = { ...paths[path], ...Object.fromEntries(Object.entries(operations).map(([method, operation]) => [method, completed(method, path, operation)])) };
     }
   }
   return {
