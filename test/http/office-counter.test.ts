@@ -77,7 +77,10 @@ describe(`the counter (${backend})`, () => {
       assert.equal(page.url, url('/office'));
       assert.equal(page.status, 200);
       assert.match(page.html, /Applications waiting/);
-      assert.match(page.html, /<meta http-equiv="refresh" content="30">/);
+      // Refreshed by a script that waits while the clerk types, not by <meta http-equiv=refresh>.
+      assert.match(page.html, /data-refresh-seconds="30" hidden>/);
+      assert.match(page.html, /<script src="\/static\/queue-refresh.js"><\/script>/);
+      assert.doesNotMatch(page.html, /http-equiv="refresh"/);
       assert.match(page.html, /id="q" name="q"[^>]*autofocus/);
       assert.equal(page.headers.get('cache-control'), 'no-store');
     });
@@ -193,7 +196,7 @@ describe(`the counter (${backend})`, () => {
       assert.equal(page.status, 400);
       assert.match(page.html, /<a href="#q">This reference code has a wrong character/);
       assert.match(page.html, new RegExp(`value="${body}${wrong}"`), 'what the clerk typed stays');
-      assert.doesNotMatch(page.html, /http-equiv="refresh"/);
+      assert.doesNotMatch(page.html, /data-refresh-seconds|queue-refresh\.js/);
       const none = await agent.navigate(url('/office/find?q=7KQ3MZW4'));
       assert.equal(none.status, 400);
     });

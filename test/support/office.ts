@@ -38,11 +38,11 @@ export interface StaffPerson {
 let staffCount = 0;
 
 // A person with an account, a device-bound passkey and in-person verification: what the
-// high level needs. `role` puts them on the staff list.
-export async function newStaffPerson(hawiya: RunningHawiya, role?: StaffRole, officeCode: string | null = 'POST-A'): Promise<StaffPerson> {
+// high level needs. `role` puts them on the staff list; `record` is theirs in the registry.
+export async function newStaffPerson(hawiya: RunningHawiya, role?: StaffRole, officeCode: string | null = 'POST-A', record = fictionalRecord()): Promise<StaffPerson> {
   const { services } = hawiya.hawiya;
   const username = `staff.${staffCount++}`;
-  const id = await createPerson(hawiya, { username, password: 'a long staff password' }, fictionalRecord());
+  const id = await createPerson(hawiya, { username, password: 'a long staff password' }, record);
   const key = new SoftAuthenticator();
   const issuer = new URL(hawiya.url);
   const deps = { db: services.db, clock: services.clock, rpId: issuer.hostname, origin: issuer.origin, rpName: 'Hawiya' };

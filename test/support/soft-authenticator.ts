@@ -59,6 +59,18 @@ export class SoftAuthenticator {
     return Buffer.concat(parts);
   }
 
+  // The same passkey for Chromium's virtual authenticator (DevTools WebAuthn.addCredential),
+  // so a browser signs in with a key registered here: the private key as PKCS#8, binary
+  // fields in base64 as the protocol carries them, and this authenticator's flags.
+  virtualCredential(rpId: string, userHandle: Uint8Array) {
+    return {
+      credentialId: this.credentialId.toString('base64'), isResidentCredential: true, rpId,
+      privateKey: this.#privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+      userHandle: Buffer.from(userHandle).toString('base64'), signCount: this.counter,
+      backupEligibility: this.flags.backupEligible, backupState: this.flags.backedUp,
+    };
+  }
+
   static clientData(type: 'webauthn.create' | 'webauthn.get', challenge: string, origin: string): Buffer {
     return Buffer.from(JSON.stringify({ type, challenge, origin, crossOrigin: false }));
   }

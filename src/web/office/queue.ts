@@ -10,7 +10,7 @@ import { luhnValid } from '../../register/person.ts';
 import type { Application } from '../../enrolment/applications.ts';
 import { formatMoment } from '../account/format.ts';
 
-// The queue page reloads itself this often (without JavaScript), so new arrivals show.
+// The queue page reloads itself this often (public/queue-refresh.js), so new arrivals show.
 export const QUEUE_REFRESH_SECONDS = 30;
 
 // A scanner types what the QR code holds: the reference, formatted or not, or a link that
