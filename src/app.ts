@@ -134,6 +134,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
 
   const metrics = createMetrics();
   const clients = createClientRegistry({ db, box, clock });
+  const stopWatchingClients = await clients.watch();
   await ensureFirstPartyClients(clients, config.issuer);
   const accounts = createAccountDirectory({ db, clock });
   const hasher = createPasswordHasher(config.argon2);
@@ -300,6 +301,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
       delivery.close();
       clearInterval(logouts);
       limiter.stop();
+      stopWatchingClients().catch(onError);
       provider.stop();
       ownRegistry?.close?.();
     },

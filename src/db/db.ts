@@ -37,8 +37,18 @@ function copySql(table: string, columns: readonly string[], source: string): str
   return `COPY ${table} (${columns.join(', ')}) FROM ${source} WITH (FORMAT csv)`;
 }
 
+// Notifications on a channel (LISTEN/NOTIFY), for caches that other nodes must empty.
+// `onReset` runs when notifications may have been missed (a lost connection): the
+// listener must then forget everything it holds.
+export interface Listener {
+  onMessage(payload: string): void;
+  onReset(): void;
+}
+
 export interface Db extends Queryable {
   readonly backend: 'postgres' | 'pglite';
+  // Starts listening; the returned function stops.
+  listen(channel: string, listener: Listener): Promise<() => Promise<void>>;
   // Runs fn in one transaction: committed when fn resolves, rolled back when it throws.
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
@@ -60,12 +70,62 @@ export function toBuffer(value: unknown): Buffer {
   throw new TypeError('expected a bytea value');
 }
 
+const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+
+// One connection of its own per channel, outside the pool. When it is lost the listener is
+// reset (it may have missed notifications) and the connection comes back, with a doubling
+// delay capped at 30 s.
+function listenOnPostgres(url: string, channel: string, listener: Listener): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | null = null;
+  let retryMs = 500;
+  let timer: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const next = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+    const lost = () => {
+      if (client !== next) return;
+      client = null;
+      listener.onReset();
+      if (!stopped) timer = setTimeout(() => connect().catch(() => {}), retryMs);
+      retryMs = Math.min(retryMs * 2, 30_000);
+    };
+    next.on('error', lost);
+    next.on('end', lost);
+    next.on('notification', (message) => {
+      if (message.channel === channel) listener.onMessage(message.payload ?? '');
+    });
+    client = next;
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+      retryMs = 500;
+      // Whatever was sent while no connection listened is unknown.
+      listener.onReset();
+    } catch (err) {
+      lost();
+      next.end().catch(() => {});
+      throw err;
+    }
+  };
+  return connect().then(() => async () => {
+    stopped = true;
+    clearTimeout(timer);
+    const last = client;
+    client = null;
+    await last?.end().catch(() => {});
+  });
+}
+
 function createPostgresDb(url: string): Db {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
   // An idle client losing its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   return {
     backend: 'postgres',
+    listen(channel, listener) {
+      if (!CHANNEL.test(channel)) throw new Error(`not a channel name: ${channel}`);
+      return listenOnPostgres(url, channel, listener);
+    },
     async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
       const result = await pool.query(sql, params as unknown[]);
       return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
@@ -125,6 +185,14 @@ function createPgliteDb(dataDir: string | undefined): Db {
   const lite = new PGlite(dataDir);
   return {
     backend: 'pglite',
+    // In process: no connection to lose, so no reset.
+    async listen(channel, listener) {
+      if (!CHANNEL.test(channel)) throw new Error(`not a channel name: ${channel}`);
+      const stop = await lite.listen(channel, (payload) => listener.onMessage(payload));
+      return async () => {
+        await stop();
+      };
+    },
     async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
       const result = await lite.query<T>(sql, params as unknown[]);
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };

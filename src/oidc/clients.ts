@@ -1,6 +1,6 @@
 // The client registry: relying parties' metadata in the database, secrets sealed.
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../db/db.ts';
+import type { Db, Queryable } from '../db/db.ts';
 import { toBuffer } from '../db/db.ts';
 import type { SealedBox } from '../crypto/sealed-box.ts';
 import type { Clock } from '../clock.ts';
@@ -16,12 +16,22 @@ interface ClientRow {
   [column: string]: unknown;
 }
 
+// Clients are read on every token request and several times in every sign-in, and change
+// seldom: each node keeps those it has found, for a minute at most. A save or a removal
+// empties every node's copy at once through a notification sent when its transaction
+// commits; a lost notification connection empties the whole cache. Unknown ids are never
+// cached, so a client added on one node is found at once on every other.
+const CACHE_SECONDS = 60;
+export const CLIENTS_CHANNEL = 'hawiya_clients';
+
 export interface ClientRegistry {
   // The metadata oidc-provider needs, secret included.
   find(clientId: string): Promise<ClientMetadata | null>;
   // Every change is audited, naming who made it ('cli', 'registration', 'person:<id>' …).
   save(metadata: ClientMetadata, actor?: string): Promise<void>;
   remove(clientId: string, actor?: string): Promise<boolean>;
+  // Follows other nodes' changes; the returned function stops.
+  watch(): Promise<() => Promise<void>>;
   // Metadata without secrets, for people to read; of one agency when given.
   list(agencyCode?: string): Promise<ClientMetadata[]>;
 }
@@ -47,14 +57,37 @@ export function generateClientSecret(): string {
 export function createClientRegistry(deps: { db: Db; box: SealedBox; clock: Clock }): ClientRegistry {
   const { db, box, clock } = deps;
   const context = (clientId: string) => `client:${clientId}`;
+  const cache = new Map<string, { metadata: ClientMetadata; until: number }>();
+  // A find that started before a change must not put the old row back after it.
+  let generation = 0;
+  const forget = (clientId: string) => {
+    generation += 1;
+    cache.delete(clientId);
+  };
+  const announce = (tx: Queryable, clientId: string) => tx.query('SELECT pg_notify($1, $2)', [CLIENTS_CHANNEL, clientId]);
   return {
     async find(clientId) {
+      const cached = cache.get(clientId);
+      const now = clock.now().getTime();
+      // A copy each time: the provider must not change what the next request reads.
+      if (cached && cached.until > now) return { ...cached.metadata };
+      const started = generation;
       const { rows } = await db.query<ClientRow>('SELECT client_id, metadata, secret_sealed, agency_code FROM clients WHERE client_id = $1', [clientId]);
       const row = rows[0];
       if (!row) return null;
       const metadata = withAgency(row);
       if (row.secret_sealed != null) metadata.client_secret = box.open(toBuffer(row.secret_sealed), context(row.client_id)).toString();
-      return metadata;
+      if (started === generation) cache.set(clientId, { metadata, until: now + CACHE_SECONDS * 1000 });
+      return { ...metadata };
+    },
+    async watch() {
+      return db.listen(CLIENTS_CHANNEL, {
+        onMessage: (clientId) => forget(clientId),
+        onReset: () => {
+          generation += 1;
+          cache.clear();
+        },
+      });
     },
     async save(metadata, actor = 'system') {
       const { client_secret: secret, client_id: clientId, hawiya_agency: agency, ...rest } = metadata;
@@ -68,12 +101,18 @@ export function createClientRegistry(deps: { db: Db; box: SealedBox; clock: Cloc
           [clientId, rest, sealed, agencyCode, clock.now()],
         );
         await appendAudit(tx, clock, { actor, action: 'client.saved', subject: clientId, details: { metadata: rest, agency: agencyCode, secret: sealed !== null } });
+        await announce(tx, clientId);
       });
+      forget(clientId);
     },
     async remove(clientId, actor = 'system') {
       return db.transaction(async (tx) => {
         const { rowCount } = await tx.query('DELETE FROM clients WHERE client_id = $1', [clientId]);
-        if (rowCount > 0) await appendAudit(tx, clock, { actor, action: 'client.removed', subject: clientId });
+        if (rowCount > 0) {
+          await appendAudit(tx, clock, { actor, action: 'client.removed', subject: clientId });
+          await announce(tx, clientId);
+        }
+        forget(clientId);
         return rowCount > 0;
       });
     },

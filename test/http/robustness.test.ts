@@ -21,6 +21,7 @@ function faultyDb(inner: Db): Db & { down: boolean } {
     copyRows: ((table, columns, rows) => guard(() => inner.copyRows(table, columns, rows))) as Db['copyRows'],
     transaction: (<T>(fn: Parameters<Db['transaction']>[0]) => guard(() => inner.transaction(fn) as Promise<T>)) as Db['transaction'],
     ping: () => guard(() => inner.ping()),
+    listen: (channel: string, listener: Parameters<Db['listen']>[1]) => inner.listen(channel, listener),
     close: () => inner.close(),
   });
 }
