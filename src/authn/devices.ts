@@ -10,18 +10,14 @@ export async function recordSignIn(deps: { db: Db; clock: Clock }, input: { acco
   const deviceHash = createHash('sha256').update(input.deviceId).digest('hex');
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
-    const { rowCount } = await tx.query(
-      'UPDATE known_devices SET last_seen = $3, user_agent = $4 WHERE account_id = $1 AND device_hash = $2',
+    // One statement: a device seen before is touched, a new one is added and said to be new.
+    const { rows } = await tx.query<{ inserted: boolean }>(
+      `INSERT INTO known_devices (account_id, device_hash, first_seen, last_seen, user_agent) VALUES ($1, $2, $3, $3, $4)
+       ON CONFLICT (account_id, device_hash) DO UPDATE SET last_seen = excluded.last_seen, user_agent = excluded.user_agent
+       RETURNING (xmax = 0) AS inserted`,
       [input.accountId, deviceHash, now, input.userAgent.slice(0, 300)],
     );
-    const newDevice = rowCount === 0;
-    if (newDevice) {
-      await tx.query(
-        `INSERT INTO known_devices (account_id, device_hash, first_seen, last_seen, user_agent) VALUES ($1, $2, $3, $3, $4)
-         ON CONFLICT (account_id, device_hash) DO NOTHING`,
-        [input.accountId, deviceHash, now, input.userAgent.slice(0, 300)],
-      );
-    }
+    const newDevice = rows[0]?.inserted === true;
     // The address is kept as its network prefix only: enough to say "near …", not to track.
     const place = input.ip.includes(':') ? input.ip.split(':').slice(0, 3).join(':') + '::/48' : input.ip.split('.').slice(0, 3).join('.') + '.0/24';
     await appendAudit(tx, deps.clock, {

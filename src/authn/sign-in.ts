@@ -19,7 +19,7 @@ export interface SignInDeps {
 export async function signInWithPassword(deps: SignInDeps, input: { username: string; password: string; ip: string }): Promise<Account> {
   const accountKey = `signin:user:${normaliseUsername(input.username)}`;
   const ipKey = `signin:ip:${input.ip}`;
-  const locked = await deps.throttle.locked([accountKey, ipKey]);
+  const { locked, counted } = await deps.throttle.status([accountKey, ipKey]);
   const account = await deps.accounts.findByUsername(input.username);
   const matches = await deps.hasher.verify(account?.passwordHash ?? deps.dummyHash, input.password);
   if (!account || account.passwordHash === null || !matches) {
@@ -33,7 +33,8 @@ export async function signInWithPassword(deps: SignInDeps, input: { username: st
   // and not counted. An account still waiting for its second factor is returned: the
   // caller continues its first sign-in at the enrolment step (account.state says so).
   if (locked.length > 0 || !(account.active || account.awaitingSecondFactor)) throw new AppError('signin_failed');
-  await deps.throttle.reset(accountKey);
+  // Only an account with failures counted has anything to reset (most sign-ins have none).
+  if (counted.includes(accountKey)) await deps.throttle.reset(accountKey);
   if (deps.hasher.needsRehash(account.passwordHash)) {
     await deps.accounts.replacePasswordHash(account.id, await deps.hasher.hash(input.password));
   }

@@ -13,6 +13,8 @@ export interface ThrottleLimits {
 export interface Throttle {
   // The keys among these that are locked now.
   locked(keys: readonly string[]): Promise<string[]>;
+  // Those locked now, and those with failures counted at all (which a success resets).
+  status(keys: readonly string[]): Promise<{ locked: string[]; counted: string[] }>;
   // Every key with this prefix that is locked now.
   lockedWithPrefix(prefix: string): Promise<string[]>;
   recordFailure(key: string, limits: ThrottleLimits): Promise<{ failures: number; lockedUntil: Date | null }>;
@@ -38,6 +40,14 @@ export function createThrottle(deps: { db: Db; clock: Clock }): Throttle {
         [keys, clock.now()],
       );
       return rows.map((row) => row.key);
+    },
+    async status(keys) {
+      if (keys.length === 0) return { locked: [], counted: [] };
+      const { rows } = await db.query<{ key: string; locked: boolean }>(
+        'SELECT key, COALESCE(locked_until > $2, false) AS locked FROM throttle WHERE key = ANY($1::text[])',
+        [keys, clock.now()],
+      );
+      return { locked: rows.filter((row) => row.locked).map((row) => row.key), counted: rows.map((row) => row.key) };
     },
     async lockedWithPrefix(prefix) {
       const { rows } = await db.query<{ key: string }>(

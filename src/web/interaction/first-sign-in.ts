@@ -52,8 +52,7 @@ function goTo(ctx: AppContext, details: Details, path: string): void {
 
 // The sign-in page, or a page of this flow: where a person with this interaction's
 // progress (or the /activate cookie) should be. True when it answered with a redirect.
-export async function resumeFirstSignIn(deps: InteractionDeps, ctx: AppContext, details: Details): Promise<boolean> {
-  const progress = await readProgress(deps.totp.db, deps.totp.clock, details.uid);
+export async function resumeFirstSignIn(deps: InteractionDeps, ctx: AppContext, details: Details, progress: Progress | null): Promise<boolean> {
   if (!progress) {
     if (!ctx.cookies.get(ACTIVATE_COOKIE, { signed: true })) return false;
     ctx.cookies.set(ACTIVATE_COOKIE, null, { signed: true, path: '/interaction', overwrite: true });

@@ -17,7 +17,7 @@ import { ACR, atLeast, levelOf, requiredLevel, withMfa, type Level, type Method 
 import { readProgress, recordProgress, clearProgress, factorsOf, missingFactors, type Progress } from '../../authn/sign-in-flow.ts';
 import type { TotpDeps } from '../../authn/totp.ts';
 import type { PasskeyDeps } from '../../authn/passkeys.ts';
-import type { AccountDirectory } from '../../authn/accounts.ts';
+import type { Account, AccountDirectory } from '../../authn/accounts.ts';
 import type { Throttle, ThrottleLimits } from '../../authn/throttle.ts';
 import type { PasswordHasher } from '../../authn/passwords.ts';
 import type { PersonQueries } from '../../register/persons.ts';
@@ -88,8 +88,8 @@ export function isStepUp(details: Details): boolean {
 
 // Who is signing in and what they have proved: this interaction's progress, or the
 // session's own sign-in when stepping up.
-export async function currentProgress(deps: InteractionDeps, details: Details): Promise<Progress | null> {
-  const progress = await readProgress(deps.totp.db, deps.totp.clock, details.uid);
+export async function currentProgress(deps: InteractionDeps, details: Details, stored?: Progress | null): Promise<Progress | null> {
+  const progress = stored === undefined ? await readProgress(deps.totp.db, deps.totp.clock, details.uid) : stored;
   if (progress) return progress;
   if (isStepUp(details)) return { accountId: details.session!.accountId, amr: (details.session!.amr ?? []) as Method[] };
   return null;
@@ -124,8 +124,9 @@ export async function finish(deps: InteractionDeps, ctx: AppContext, result: Int
   ctx.redirect(redirectTo);
 }
 
-export async function finishSignIn(deps: InteractionDeps, ctx: AppContext, details: Details, progress: Progress): Promise<void> {
-  const account = await deps.accounts.findById(progress.accountId);
+// `known`: the account as this request already read it (a sign-in reads it once).
+export async function finishSignIn(deps: InteractionDeps, ctx: AppContext, details: Details, progress: Progress, known?: Account): Promise<void> {
+  const account = known?.id === progress.accountId ? known : await deps.accounts.findById(progress.accountId);
   if (!account?.active) throw new AppError('signin_failed');
   const amr = withMfa(progress.amr);
   await clearProgress(deps.totp.db, details.uid);
@@ -137,11 +138,12 @@ export async function finishSignIn(deps: InteractionDeps, ctx: AppContext, detai
 
 // After any factor: done if the level is reached, the next factor's page if one can
 // reach it, the OAuth error if none can.
-export async function advance(deps: InteractionDeps, ctx: AppContext, details: Details, progress: Progress, error?: AppError): Promise<void> {
-  const account = await deps.accounts.findById(progress.accountId);
+export async function advance(deps: InteractionDeps, ctx: AppContext, details: Details, progress: Progress, options: { error?: AppError; account?: Account } = {}): Promise<void> {
+  const { error } = options;
+  const account = options.account?.id === progress.accountId ? options.account : await deps.accounts.findById(progress.accountId);
   if (!account?.active) throw new AppError('signin_failed');
   const required = await requiredLevelOf(deps, details);
-  if (atLeast(levelOf(progress.amr, account), required)) return finishSignIn(deps, ctx, details, progress);
+  if (atLeast(levelOf(progress.amr, account), required)) return finishSignIn(deps, ctx, details, progress, account);
   const offered = missingFactors(progress.amr, required, await factorsOf(deps.totp.db, account.id, account.verifiedInPerson));
   if (offered.length === 0) {
     await clearProgress(deps.totp.db, details.uid);

@@ -15,7 +15,7 @@ import type { AppContext, AppState } from '../context.ts';
 import { renderPage } from '../render.ts';
 import { signInWithPassword } from '../../authn/sign-in.ts';
 import { passkeyMethods } from '../../authn/assurance.ts';
-import { clearProgress, merge, type Progress } from '../../authn/sign-in-flow.ts';
+import { clearProgress, merge, readProgress, type Progress } from '../../authn/sign-in-flow.ts';
 import { verifyTotp } from '../../authn/totp.ts';
 import { useRecoveryCode } from '../../authn/recovery-codes.ts';
 import { authenticationOptions, authenticateWithPasskey, PasskeyError } from '../../authn/passkeys.ts';
@@ -54,8 +54,9 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
   router.get('/', async (ctx) => {
     const details = await loadInteraction(deps, ctx);
     if (details.prompt.name === 'login') {
-      if (await resumeFirstSignIn(deps, ctx, details)) return;
-      const progress = await currentProgress(deps, details);
+      const stored = await readProgress(deps.totp.db, deps.totp.clock, details.uid);
+      if (await resumeFirstSignIn(deps, ctx, details, stored)) return;
+      const progress = await currentProgress(deps, details, stored);
       return progress ? advance(deps, ctx, details, progress) : renderLogin(deps, ctx, details);
     }
     if (details.prompt.name === 'consent') {
@@ -88,7 +89,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
       // A first sign-in left before its second factor: the password is proved, the
       // factor is enrolled now.
       if (!account.active) return await continueToFactorEnrolment(deps, ctx, details, account.id);
-      return await advance(deps, ctx, details, { accountId: account.id, amr: ['pwd'] });
+      return await advance(deps, ctx, details, { accountId: account.id, amr: ['pwd'] }, { account });
     } catch (err) {
       if (!(err instanceof AppError) || err.code !== 'signin_failed') throw err;
       ctx.status = 401;
@@ -100,9 +101,9 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
     const { details, form } = await postedForm(ctx);
     const progress = await progressOrFail(details);
     const parsed = codeForm.safeParse({ code: form.get('code') ?? '' });
-    if (!parsed.success) return advance(deps, ctx, details, progress, fieldErrors(parsed.error));
+    if (!parsed.success) return advance(deps, ctx, details, progress, { error: fieldErrors(parsed.error) });
     const ok = await checkSecondFactor(deps, progress.accountId, () => verifyTotp(deps.totp, progress.accountId, parsed.data.code.replace(/\s/g, '')));
-    if (!ok) return advance(deps, ctx, details, progress, new AppError('code_failed', { fields: { code: 'fields.code.wrong' } }));
+    if (!ok) return advance(deps, ctx, details, progress, { error: new AppError('code_failed', { fields: { code: 'fields.code.wrong' } }) });
     return advance(deps, ctx, details, { accountId: progress.accountId, amr: merge(progress.amr, ['otp']) });
   });
 
@@ -110,9 +111,9 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
     const { details, form } = await postedForm(ctx);
     const progress = await progressOrFail(details);
     const parsed = codeForm.safeParse({ code: form.get('code') ?? '' });
-    if (!parsed.success) return advance(deps, ctx, details, progress, fieldErrors(parsed.error));
+    if (!parsed.success) return advance(deps, ctx, details, progress, { error: fieldErrors(parsed.error) });
     const ok = await checkSecondFactor(deps, progress.accountId, () => useRecoveryCode(deps.totp.db, deps.totp.clock, progress.accountId, parsed.data.code));
-    if (!ok) return advance(deps, ctx, details, progress, new AppError('code_failed', { fields: { code: 'fields.code.wrong' } }));
+    if (!ok) return advance(deps, ctx, details, progress, { error: new AppError('code_failed', { fields: { code: 'fields.code.wrong' } }) });
     // A recovery code stands in for the authenticator app: a one-time code.
     return advance(deps, ctx, details, { accountId: progress.accountId, amr: merge(progress.amr, ['otp']) });
   });
@@ -134,7 +135,7 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
     } catch (err) {
       if (!(err instanceof PasskeyError) && !(err instanceof SyntaxError)) throw err;
       const error = new AppError('passkey_failed');
-      if (progress) return advance(deps, ctx, details, progress, error);
+      if (progress) return advance(deps, ctx, details, progress, { error });
       ctx.status = 401;
       return renderLogin(deps, ctx, details, { error });
     }
