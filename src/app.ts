@@ -142,6 +142,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const agencies = createAgencyDirectory({ db, clock });
   const initialAccessTokens = createInitialAccessTokenStore({ db, clock });
   const resourceServers = createResourceServerDirectory({ db, clock });
+  const stopWatchingResourceServers = await resourceServers.watch();
   const registrationPolicies = createRegistrationPolicies({ agencies, initialAccessTokens });
   const adapter = createAdapterFactory({ db, clock, clients, initialAccessToken: initialAccessTokenPayload(initialAccessTokens) });
   const persons = createPersonQueries(db);
@@ -302,6 +303,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
       clearInterval(logouts);
       limiter.stop();
       stopWatchingClients().catch(onError);
+      stopWatchingResourceServers().catch(onError);
       provider.stop();
       ownRegistry?.close?.();
     },

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Db, Queryable } from '../db/db.ts';
 import { toBuffer } from '../db/db.ts';
+import { createNotifiedCache } from '../db/notified-cache.ts';
 import type { SealedBox } from '../crypto/sealed-box.ts';
 import type { Clock } from '../clock.ts';
 import { appendAudit } from '../audit/audit-log.ts';
@@ -17,10 +18,8 @@ interface ClientRow {
 }
 
 // Clients are read on every token request and several times in every sign-in, and change
-// seldom: each node keeps those it has found, for a minute at most. A save or a removal
-// empties every node's copy at once through a notification sent when its transaction
-// commits; a lost notification connection empties the whole cache. Unknown ids are never
-// cached, so a client added on one node is found at once on every other.
+// seldom: each node keeps those it has found for a minute at most, and a change reaches
+// every node at once (db/notified-cache.ts).
 const CACHE_SECONDS = 60;
 export const CLIENTS_CHANNEL = 'hawiya_clients';
 
@@ -57,38 +56,21 @@ export function generateClientSecret(): string {
 export function createClientRegistry(deps: { db: Db; box: SealedBox; clock: Clock }): ClientRegistry {
   const { db, box, clock } = deps;
   const context = (clientId: string) => `client:${clientId}`;
-  const cache = new Map<string, { metadata: ClientMetadata; until: number }>();
-  // A find that started before a change must not put the old row back after it.
-  let generation = 0;
-  const forget = (clientId: string) => {
-    generation += 1;
-    cache.delete(clientId);
-  };
-  const announce = (tx: Queryable, clientId: string) => tx.query('SELECT pg_notify($1, $2)', [CLIENTS_CHANNEL, clientId]);
+  const cache = createNotifiedCache<ClientMetadata>({ db, clock, channel: CLIENTS_CHANNEL, ttlSeconds: CACHE_SECONDS });
   return {
     async find(clientId) {
-      const cached = cache.get(clientId);
-      const now = clock.now().getTime();
-      // A copy each time: the provider must not change what the next request reads.
-      if (cached && cached.until > now) return { ...cached.metadata };
-      const started = generation;
-      const { rows } = await db.query<ClientRow>('SELECT client_id, metadata, secret_sealed, agency_code FROM clients WHERE client_id = $1', [clientId]);
-      const row = rows[0];
-      if (!row) return null;
-      const metadata = withAgency(row);
-      if (row.secret_sealed != null) metadata.client_secret = box.open(toBuffer(row.secret_sealed), context(row.client_id)).toString();
-      if (started === generation) cache.set(clientId, { metadata, until: now + CACHE_SECONDS * 1000 });
-      return { ...metadata };
-    },
-    async watch() {
-      return db.listen(CLIENTS_CHANNEL, {
-        onMessage: (clientId) => forget(clientId),
-        onReset: () => {
-          generation += 1;
-          cache.clear();
-        },
+      const metadata = await cache.get(clientId, async () => {
+        const { rows } = await db.query<ClientRow>('SELECT client_id, metadata, secret_sealed, agency_code FROM clients WHERE client_id = $1', [clientId]);
+        const row = rows[0];
+        if (!row) return null;
+        const found = withAgency(row);
+        if (row.secret_sealed != null) found.client_secret = box.open(toBuffer(row.secret_sealed), context(row.client_id)).toString();
+        return found;
       });
+      // A copy each time: the provider must not change what the next request reads.
+      return metadata ? { ...metadata } : null;
     },
+    watch: () => cache.watch(),
     async save(metadata, actor = 'system') {
       const { client_secret: secret, client_id: clientId, hawiya_agency: agency, ...rest } = metadata;
       const sealed = typeof secret === 'string' ? box.seal(Buffer.from(secret), context(clientId)) : null;
@@ -101,18 +83,18 @@ export function createClientRegistry(deps: { db: Db; box: SealedBox; clock: Cloc
           [clientId, rest, sealed, agencyCode, clock.now()],
         );
         await appendAudit(tx, clock, { actor, action: 'client.saved', subject: clientId, details: { metadata: rest, agency: agencyCode, secret: sealed !== null } });
-        await announce(tx, clientId);
+        await cache.announce(tx, clientId);
       });
-      forget(clientId);
+      cache.forget(clientId);
     },
     async remove(clientId, actor = 'system') {
       return db.transaction(async (tx) => {
         const { rowCount } = await tx.query('DELETE FROM clients WHERE client_id = $1', [clientId]);
         if (rowCount > 0) {
           await appendAudit(tx, clock, { actor, action: 'client.removed', subject: clientId });
-          await announce(tx, clientId);
+          await cache.announce(tx, clientId);
         }
-        forget(clientId);
+        cache.forget(clientId);
         return rowCount > 0;
       });
     },

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Db } from '../db/db.ts';
 import type { Clock } from '../clock.ts';
+import { createNotifiedCache } from '../db/notified-cache.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 import { parseInput } from './agencies.ts';
@@ -28,19 +29,30 @@ export interface ResourceServerRecord {
 }
 
 export interface ResourceServerDirectory {
+  // Follows other nodes' changes; the returned function stops.
+  watch(): Promise<() => Promise<void>>;
   find(identifier: string): Promise<ResourceServerRecord | null>;
   list(agencyCode?: string): Promise<ResourceServerRecord[]>;
   // Adds or replaces; audited.
   save(input: unknown, actor: string): Promise<ResourceServerRecord>;
 }
 
+// Read at every token request for an API: kept per node, a change reaching every node at
+// once (db/notified-cache.ts).
+const RESOURCE_SERVERS_CHANNEL = 'hawiya_resource_servers';
+
 export function createResourceServerDirectory(deps: { db: Db; clock: Clock }): ResourceServerDirectory {
   const { db, clock } = deps;
+  const cache = createNotifiedCache<ResourceServerRecord>({ db, clock, channel: RESOURCE_SERVERS_CHANNEL, ttlSeconds: 60 });
   return {
     async find(identifier) {
-      const { rows } = await db.query<ResourceServerRecord>('SELECT * FROM resource_servers WHERE identifier = $1', [identifier]);
-      return rows[0] ?? null;
+      const found = await cache.get(identifier, async () => {
+        const { rows } = await db.query<ResourceServerRecord>('SELECT * FROM resource_servers WHERE identifier = $1', [identifier]);
+        return rows[0] ?? null;
+      });
+      return found ? { ...found, scopes: [...found.scopes] } : null;
     },
+    watch: () => cache.watch(),
     async list(agencyCode) {
       const { rows } = await db.query<ResourceServerRecord>(
         'SELECT * FROM resource_servers WHERE $1::text IS NULL OR agency_code = $1 ORDER BY identifier', [agencyCode ?? null],
@@ -60,6 +72,8 @@ export function createResourceServerDirectory(deps: { db: Db; clock: Clock }): R
           [server.identifier, server.agency, server.scopes, server.access_token_ttl ?? null, now],
         );
         await appendAudit(tx, clock, { actor, action: 'resource_server.saved', subject: server.identifier, details: { agency: server.agency, scopes: server.scopes, accessTokenTtl: server.access_token_ttl ?? null } });
+        await cache.announce(tx, server.identifier);
+        cache.forget(server.identifier);
         return rows[0]!;
       });
     },
