@@ -7,7 +7,7 @@
 // BENCH_CONNECTIONS (10); BENCH_SIGNINS (20); BENCH_HASHES (20);
 // BENCH_SIGNIN_CONCURRENCY ("1,2"); DATABASE_URL (Hawiya on PostgreSQL, not PGlite).
 import { availableParallelism, cpus, totalmem } from 'node:os';
-import { BENCH_ACCOUNT, BENCH_CLIENT, REDIRECT_URI, basicAuthorization } from './lib/fixtures.ts';
+import { BENCH_ACCOUNT, BENCH_API, BENCH_CLIENT, REDIRECT_URI, basicAuthorization } from './lib/fixtures.ts';
 import { cpuTimeOf, startBare, startHawiya, stopServers, timeHashesIn, type RunningServer } from './lib/servers.ts';
 import { checkEndpoint, hammer, type Endpoint, type Throughput } from './lib/load.ts';
 import { timeSignIns, type SignInSubject } from './lib/sign-in-flow.ts';
@@ -78,6 +78,18 @@ function throughputScenarios(): ThroughputScenario[] {
       },
       target: 0.8,
       looksRight: (body) => isObject(body) && typeof body.access_token === 'string',
+    },
+    {
+      // An agency's service calling another agency API: an RFC 9068 JWT, signed, not stored.
+      name: 'POST token (client_credentials, JWT for an agency API)',
+      endpoint: {
+        path: '/token',
+        method: 'POST',
+        headers: { authorization: basicAuthorization(BENCH_CLIENT), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', resource: BENCH_API.identifier, scope: BENCH_API.scopes[0]! }).toString(),
+      },
+      target: 0.8,
+      looksRight: (body) => isObject(body) && typeof body.access_token === 'string' && body.access_token.split('.').length === 3,
     },
   ];
 }

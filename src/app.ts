@@ -267,8 +267,8 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(underPaths(['/register'], registrationPages.routes()));
   app.use(underPaths(['/api/'], registrationApi.routes()));
   app.use(underPaths(['/activate'], activationEntry.routes()));
-  for (const router of accountPages) app.use(router.routes());
-  for (const router of officePages) app.use(router.routes());
+  for (const router of accountPages) app.use(underPaths(['/account'], router.routes()));
+  for (const router of officePages) app.use(underPaths(['/office'], router.routes()));
   app.use(provider.middleware());
 
   const purge = setInterval(() => {

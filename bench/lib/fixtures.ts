@@ -7,8 +7,14 @@ import { luhnCheckDigit, type RegistryRecord } from '../../src/register/person.t
 // Never fetched: the flow stops at the redirect to it and reads the code.
 export const REDIRECT_URI = 'http://localhost:9/callback';
 
+// An agency with one API: client-credentials tokens for it are RFC 9068 JWTs, the kind an
+// agency's services ask for to call each other.
+export const BENCH_AGENCY = { code: 'bench', names: { ar: 'وكالة القياس', fr: 'Agence de mesure', en: 'Benchmark agency' } };
+export const BENCH_API = { identifier: 'https://api.bench.example/', agency: 'bench', scopes: ['bench:read'] };
+
 export const BENCH_CLIENT: ClientMetadata = {
   client_id: 'bench-client',
+  hawiya_agency: BENCH_AGENCY.code,
   client_secret: 'bench-secret-not-for-production-0123456789abcdef',
   client_name: 'Benchmark client',
   redirect_uris: [REDIRECT_URI],

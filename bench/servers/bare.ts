@@ -6,7 +6,7 @@ import { Provider, type Configuration, type ClientMetadata as ProviderClientMeta
 import { providerConfiguration, type ProviderDeps } from '../../src/oidc/provider.ts';
 import type { KeySet } from '../../src/oidc/keys.ts';
 import type { ClientMetadata } from '../../src/oidc/clients.ts';
-import { benchConfig, freeLoopbackPort } from '../lib/fixtures.ts';
+import { BENCH_API, benchConfig, freeLoopbackPort } from '../lib/fixtures.ts';
 import { exitWithParent, onParentMessage, tellParent } from '../lib/child-side.ts';
 import type { SharedKeys } from '../lib/messages.ts';
 
@@ -50,7 +50,13 @@ async function start(keys: SharedKeys, client: ClientMetadata): Promise<void> {
   const config = benchConfig(port, undefined);
   const deps: ProviderDeps = {
     config, keySet: keySetFrom(keys), adapter: unusedAdapter, findAccount: noAccount, render: plainPages,
-    resourceServers: { find: async () => null }, registrationPolicies: {},
+    // The same API as Hawiya's registry holds, from memory.
+    resourceServers: {
+      find: async (identifier) => (identifier === BENCH_API.identifier
+        ? { identifier, agency_code: BENCH_API.agency, scopes: BENCH_API.scopes, access_token_ttl: null, created_at: new Date(0), updated_at: new Date(0) }
+        : null),
+    },
+    registrationPolicies: {},
   };
   const provider = new Provider(config.issuer, bareConfiguration(deps, client));
   provider.proxy = config.trustProxy;

@@ -10,7 +10,7 @@ import { setAccountPassword } from '../../src/authn/accounts.ts';
 import { enterPerson } from '../../src/register/register.ts';
 import { createPasswordHasher, type PasswordHasher } from '../../src/authn/passwords.ts';
 import type { Config } from '../../src/config.ts';
-import { BENCH_ACCOUNT, BENCH_CLIENT, BENCH_PERSON, benchConfig, freeLoopbackPort } from '../lib/fixtures.ts';
+import { BENCH_ACCOUNT, BENCH_AGENCY, BENCH_API, BENCH_CLIENT, BENCH_PERSON, benchConfig, freeLoopbackPort } from '../lib/fixtures.ts';
 import { exitWithParent, onParentMessage, reportAndExit, tellParent } from '../lib/child-side.ts';
 import type { SharedKeys } from '../lib/messages.ts';
 
@@ -28,6 +28,8 @@ function keyEncryptionKey(config: Config): Buffer {
 // The client, and a person of the register with an account, as `demo seed` makes them.
 async function registerFixtures(hawiya: HawiyaApp): Promise<void> {
   const { services } = hawiya;
+  await services.agencies.create(BENCH_AGENCY, 'bench');
+  await services.resourceServers.save(BENCH_API, 'bench');
   await services.provider.current().Client.validate(BENCH_CLIENT);
   await services.clients.save(BENCH_CLIENT);
   const person = await enterPerson(services, BENCH_PERSON, { actor: 'bench' });
