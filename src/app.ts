@@ -51,6 +51,8 @@ import { createCivilRegistry } from './register/connector.ts';
 import { createOfficeQueries, type OfficeQueries } from './enrolment/offices.ts';
 import { createStaffQueries, type StaffQueries } from './enrolment/staff.ts';
 import { createApplicationQueries, type ApplicationQueries } from './enrolment/applications.ts';
+import { createSigningService, type SigningService } from './signing/signing-service.ts';
+import { createCaRouter } from './web/signing/ca-router.ts';
 
 export interface Services {
   config: Config;
@@ -69,6 +71,7 @@ export interface Services {
   offices: OfficeQueries;
   staff: StaffQueries;
   applications: ApplicationQueries;
+  signing: SigningService;
 }
 
 export interface HawiyaApp {
@@ -154,8 +157,9 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const offices = createOfficeQueries({ db, clock });
   const staff = createStaffQueries({ db, clock });
   const applications = createApplicationQueries({ db, clock });
+  const signing = createSigningService({ db, clock, box, config });
   const services: Services = {
-    config, db, clock, box, log, metrics, clients, accounts, persons, hasher, throttle, provider, registry, offices, staff, applications,
+    config, db, clock, box, log, metrics, clients, accounts, persons, hasher, throttle, provider, registry, offices, staff, applications, signing,
   };
   const csrf = createCsrf(() => provider.keySet().cookieKeys);
   const limiter = createSecretEndpointLimiter({ throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });
@@ -208,6 +212,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   // for route matching they never need.
   app.use(underPaths(['/healthz', '/readyz', '/metrics'], health.routes()));
   app.use(underPaths(['/registry/'], registryEvents.routes()));
+  app.use(underPaths(['/ca/'], createCaRouter(signing).routes()));
   app.use(underPaths(['/interaction/'], interaction.routes()));
   for (const router of accountPages) app.use(router.routes());
   app.use(provider.middleware());
@@ -236,6 +241,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
       limiter.stop();
       provider.stop();
       ownRegistry?.close?.();
+      signing.close();
     },
   };
 }

@@ -20,6 +20,8 @@ import { writeRegistryFile } from './register/generate.ts';
 import { importRegistryFile, ImportError } from './register/import.ts';
 import { createCivilRegistry } from './register/connector.ts';
 import { syncRegistryEvents } from './register/sync.ts';
+import { CaAlreadyExists } from './signing/ca.ts';
+import { toPem } from './signing/x509.ts';
 
 const USAGE = `usage: hawiya <command>
 
@@ -38,7 +40,9 @@ const USAGE = `usage: hawiya <command>
   registry generate --count N [--seed S] [--out FILE]
                                 write a fictional civil registry (JSON lines)
   registry import FILE          load a registry extract into the register
-  registry sync                 apply the registry's new events`;
+  registry sync                 apply the registry's new events
+  ca init                       create the signing CA (root and issuing), keys in the keystore
+  ca show                       the signing CA's certificates, PEM`;
 
 class UsageError extends Error {}
 
@@ -199,6 +203,23 @@ async function registryCommand(config: Config, action: string | undefined, arg: 
   }
 }
 
+async function caCommand(config: Config, action: string | undefined): Promise<void> {
+  await withApp(config, async ({ services }) => {
+    if (action === 'init') {
+      try {
+        await services.signing.initCa('cli');
+      } catch (err) {
+        if (err instanceof CaAlreadyExists) throw new UsageError('the signing CA exists already; it is made once');
+        throw err;
+      }
+    } else if (action !== 'show') {
+      throw new UsageError(USAGE);
+    }
+    const ca = await services.signing.ca();
+    process.stdout.write(`keystore: ${services.signing.keys.kind}\n${toPem(ca.root.der)}${toPem(ca.issuing.der)}`);
+  });
+}
+
 async function start(config: Config, options: { demo: boolean }): Promise<void> {
   const log = createLogger(config.logLevel);
   const db = openDb(config);
@@ -256,6 +277,8 @@ async function main(argv: string[]): Promise<void> {
       return auditCommand(config, action);
     case 'registry':
       return registryCommand(config, action, arg, values);
+    case 'ca':
+      return caCommand(config, action);
     default:
       throw new UsageError(USAGE);
   }

@@ -5,6 +5,7 @@ import type { Db, Queryable } from '../db/db.ts';
 import type { Clock } from '../clock.ts';
 import type { RegistryRecord } from './person.ts';
 import { allocateEid, type AllocationOptions } from './allocate.ts';
+import { revokeCertificatesOf } from '../signing/revocation.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 
 export interface Person {
@@ -155,6 +156,8 @@ export async function recordDeath(tx: Queryable, deps: RegisterWriteDeps, person
   await tx.query(`UPDATE persons SET status = 'deceased', death_date = $2, registry_version = $3, updated_at = $4 WHERE id = $1`, [person.id, death.date, death.version, now]);
   await tx.query('UPDATE accounts SET blocked_at = COALESCE(blocked_at, $2) WHERE id = $1', [person.id, now]);
   const { rowCount } = await tx.query(`DELETE FROM oidc_model WHERE payload ->> 'accountId' = $1`, [person.id]);
+  // The dead sign nothing more: their signing certificates end with them.
+  await revokeCertificatesOf(tx, deps.clock, person.id, 'cessation_of_operation', actor);
   await appendAudit(tx, deps.clock, { ...actor, action: 'person.died', subject: person.id, details: { registryVersion: death.version, endedProviderRows: rowCount } });
   return { endedProviderRows: rowCount };
 }

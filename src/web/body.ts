@@ -2,7 +2,8 @@
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
-async function readBody(ctx: AppContext, maxBytes: number): Promise<string> {
+// The raw bytes (OCSP requests, signatures and documents to verify), capped.
+export async function readBytes(ctx: AppContext, maxBytes: number): Promise<Buffer> {
   const declared = Number(ctx.get('Content-Length') || 0);
   if (declared > maxBytes) throw new AppError('payload_too_large');
   const chunks: Buffer[] = [];
@@ -12,7 +13,11 @@ async function readBody(ctx: AppContext, maxBytes: number): Promise<string> {
     if (size > maxBytes) throw new AppError('payload_too_large');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(ctx: AppContext, maxBytes: number): Promise<string> {
+  return (await readBytes(ctx, maxBytes)).toString('utf8');
 }
 
 export async function readForm(ctx: AppContext, maxBytes: number): Promise<URLSearchParams> {
