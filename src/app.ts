@@ -193,6 +193,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     provider: () => provider.current(), csrf, db, clock, accounts, persons, clients, totp, passkeys, throttle,
     enrolmentLimits: config.throttle.account, maxBodyBytes: config.http.maxBodyBytes,
     sessionTtl: (loginTs) => sessionTtlSeconds(config, loginTs),
+    signing,
   });
 
   const registryEvents = createRegistryRouter({
