@@ -53,6 +53,9 @@ import { createStaffQueries, type StaffQueries } from './enrolment/staff.ts';
 import { createApplicationQueries, type ApplicationQueries } from './enrolment/applications.ts';
 import { createSigningService, type SigningService } from './signing/signing-service.ts';
 import { createCaRouter } from './web/signing/ca-router.ts';
+import { createSigningApproval } from './web/signing/signing-approval.ts';
+import { createCscRouter } from './web/signing/csc-router.ts';
+import { purgeSpentTokens } from './signing/sign-hash.ts';
 
 export interface Services {
   config: Config;
@@ -178,6 +181,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     secondFactorLimits: config.throttle.account,
     maxBodyBytes: config.http.maxBodyBytes,
     defaultLocale: config.defaultLocale,
+    signingApproval: createSigningApproval(signing),
     signIn: {
       accounts, hasher, throttle, limits: config.throttle, dummyHash: await createDummyHash(hasher),
       onLocked: (accountId) => db.transaction((tx) => enqueueNotice(tx, clock, { accountId, template: 'account_locked' })).then(() => {}),
@@ -214,12 +218,13 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(underPaths(['/healthz', '/readyz', '/metrics'], health.routes()));
   app.use(underPaths(['/registry/'], registryEvents.routes()));
   app.use(underPaths(['/ca/'], createCaRouter(signing).routes()));
+  app.use(underPaths(['/csc/'], createCscRouter({ signing, provider: () => provider.current(), issuer: config.issuer, maxBodyBytes: config.http.maxBodyBytes }).routes()));
   app.use(underPaths(['/interaction/'], interaction.routes()));
   for (const router of accountPages) app.use(router.routes());
   app.use(provider.middleware());
 
   const purge = setInterval(() => {
-    Promise.all([purgeExpired(db, clock), throttle.purge(), purgeSignInLeftovers(db, clock)]).catch(onError);
+    Promise.all([purgeExpired(db, clock), throttle.purge(), purgeSignInLeftovers(db, clock), purgeSpentTokens(signing)]).catch(onError);
   }, config.purgeIntervalSeconds * 1000);
   purge.unref();
   // Only the development mailbox has an adapter today; email and SMS notices wait in the

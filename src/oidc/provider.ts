@@ -10,6 +10,7 @@ import { validateClientRoles } from './client-roles.ts';
 import { ACR, levelOfAcr } from '../authn/assurance.ts';
 import { createInteractionPolicy } from './policy.ts';
 import { loadExistingGrant } from './first-party.ts';
+import { credentialDetailProblem, cscResource, isSigningRequest, CREDENTIAL_TYPE, SIGNING_TOKEN_SECONDS } from '../signing/credential-details.ts';
 
 
 export interface ProviderDeps {
@@ -94,10 +95,36 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     features: {
       devInteractions: { enabled: false },
       // PAR and DPoP are on for clients that use them; per-client requirements come with
-      // agency federation. Resource indicators stay off until resource servers are registered.
+      // agency federation. Resource indicators are on because rich authorization requests
+      // need them. The one resource server is the CSC API: a signing request's token is
+      // bound to it (opaque, five minutes); any other `resource` is refused, and tokens of
+      // requests without one stay as they were.
       pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: false },
       dPoP: { enabled: true },
-      resourceIndicators: { enabled: false },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (ctx, _client, oneOf) => oneOf ?? (isSigningRequest(ctx.oidc.params?.authorization_details) ? cscResource(config.issuer) : undefined),
+        getResourceServerInfo: (_ctx, resource) => {
+          if (resource !== cscResource(config.issuer)) throw new errors.InvalidTarget();
+          return { scope: 'csc', audience: resource, accessTokenFormat: 'opaque', accessTokenTTL: Math.min(SIGNING_TOKEN_SECONDS, config.ttl.accessToken) };
+        },
+      },
+      // RFC 9396. `credential` (CSC API v2): what a citizen approves for signing; the
+      // details travel from the consent to the code and to the access token unchanged.
+      richAuthorizationRequests: {
+        enabled: true,
+        types: {
+          [CREDENTIAL_TYPE]: {
+            validate: (_ctx, detail) => {
+              const problem = credentialDetailProblem(detail);
+              if (problem) throw new errors.InvalidAuthorizationDetails(problem);
+            },
+          },
+        },
+        authorizationDetailsForGrantSource: (ctx) => (ctx.oidc.params?.authorization_details ? JSON.parse(String(ctx.oidc.params.authorization_details)) : undefined),
+        authorizationDetailsForAccessToken: (_ctx, _token, source) => (source as { rar?: unknown } | undefined)?.rar as never,
+        authorizationDetailsForIntrospection: (_ctx, token) => (token as { rar?: unknown }).rar as never,
+      },
       // The claims parameter carries essential acr requests; it may name only claims of the
       // scopes the client is registered for, so it never widens what a client receives.
       claimsParameter: {
@@ -122,9 +149,17 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
         postLogoutSuccessSource: async (ctx) => deps.render.loggedOut(ctx),
       },
     },
+    // A signing authorisation carries the level and time of the sign-in that approved it,
+    // which the CSC API checks again.
+    extraTokenClaims: (ctx, token) => {
+      if (!isSigningRequest((token as { rar?: unknown }).rar)) return undefined;
+      const code = ctx.oidc.entities.AuthorizationCode;
+      return { acr: code?.acr, auth_time: code?.authTime };
+    },
     renderError: async (ctx, out, error) => deps.render.error(ctx, out, error),
     ttl: {
-      AccessToken: config.ttl.accessToken,
+      // A signing authorisation lasts five minutes, whatever the usual lifetime.
+      AccessToken: (_ctx, token) => (isSigningRequest((token as { rar?: unknown }).rar) ? Math.min(SIGNING_TOKEN_SECONDS, config.ttl.accessToken) : config.ttl.accessToken),
       AuthorizationCode: config.ttl.authorizationCode,
       ClientCredentials: config.ttl.clientCredentials,
       IdToken: config.ttl.idToken,

@@ -67,3 +67,16 @@ export function toPem(der: Uint8Array, label = 'CERTIFICATE'): string {
   const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
 }
+
+const SHORT_NAMES: Record<string, string> = {
+  [OID.countryName]: 'C', [OID.organizationName]: 'O', [OID.commonName]: 'CN',
+  [OID.surname]: 'SN', [OID.givenName]: 'GN', [OID.serialNumber]: 'serialNumber',
+};
+
+// RFC 4514: the last RDN first, special characters escaped; unknown types by OID.
+export function nameText(name: Name): string {
+  return [...name].reverse().map((rdn) => [...rdn].map((pair) => {
+    const value = pair.value.toString().replace(/[,+"\\<>;=]/g, (char) => `\\${char}`).replace(/^[ #]|[ ]$/g, (char) => `\\${char}`);
+    return `${SHORT_NAMES[pair.type] ?? pair.type}=${value}`;
+  }).join('+')).join(',');
+}

@@ -18,13 +18,15 @@ import { localeFor } from '../locale.ts';
 import { originOf } from '../security-headers.ts';
 import type { Locale } from '../i18n.ts';
 import { signInWithPassword, type SignInDeps } from '../../authn/sign-in.ts';
-import { ACR, atLeast, levelOf, requiredLevel, passkeyMethods, withMfa, type Level, type Method } from '../../authn/assurance.ts';
+import { ACR, atLeast, higher, levelOf, requiredLevel, passkeyMethods, withMfa, type Level, type Method } from '../../authn/assurance.ts';
 import { readProgress, recordProgress, clearProgress, factorsOf, missingFactors, merge, type Progress } from '../../authn/sign-in-flow.ts';
 import { verifyTotp, type TotpDeps } from '../../authn/totp.ts';
 import { useRecoveryCode } from '../../authn/recovery-codes.ts';
 import { authenticationOptions, authenticateWithPasskey, PasskeyError, type PasskeyDeps } from '../../authn/passkeys.ts';
 import type { AccountDirectory } from '../../authn/accounts.ts';
 import type { Throttle, ThrottleLimits } from '../../authn/throttle.ts';
+import { credentialDetailsOf, levelForSigning } from '../../signing/credential-details.ts';
+import type { SigningApproval } from '../signing/signing-approval.ts';
 
 export interface InteractionDeps {
   provider(): Provider;
@@ -38,6 +40,8 @@ export interface InteractionDeps {
   onSignedIn(ctx: AppContext, signIn: { accountId: string; clientId: string; amr: readonly Method[] }): Promise<void>;
   maxBodyBytes: number;
   defaultLocale: Locale;
+  // A consent to sign documents is its own page (web/signing/signing-approval.ts).
+  signingApproval: SigningApproval;
 }
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -83,7 +87,10 @@ function parseClaims(value: unknown): { id_token?: { acr?: { essential?: boolean
 async function requiredLevelOf(deps: InteractionDeps, details: Details): Promise<Level> {
   const { metadata } = await loadClient(deps, details);
   const acr = parseClaims(details.params.claims).id_token?.acr;
-  return requiredLevel({ clientMinimum: metadata.hawiya_min_acr, acrValues: details.params.acr_values, essentialAcr: acr?.essential ? acr : undefined });
+  return higher(
+    requiredLevel({ clientMinimum: metadata.hawiya_min_acr, acrValues: details.params.acr_values, essentialAcr: acr?.essential ? acr : undefined }),
+    levelForSigning(details.params.authorization_details),
+  );
 }
 
 // Only the level is short: the signed-in person steps up instead of signing in again.
@@ -202,6 +209,15 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
       const progress = await currentProgress(deps, details);
       return progress ? advance(deps, ctx, details, progress) : renderLogin(deps, ctx, details);
     }
+    const signing = credentialDetailsOf(details.params.authorization_details);
+    if (details.prompt.name === 'consent' && signing.length > 0 && details.session) {
+      return renderPage(ctx, 'interaction/signing-approval', {
+        ...pageData(deps, details),
+        action: `/interaction/${details.uid}/confirm`,
+        clientName: (await loadClient(deps, details)).name,
+        ...(await deps.signingApproval(details.session.accountId, signing)),
+      });
+    }
     if (details.prompt.name === 'consent') {
       const missing = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
       return renderPage(ctx, 'interaction/consent', {
@@ -283,15 +299,18 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
   router.post('/confirm', async (ctx) => {
     const { details } = await postedForm(ctx);
     if (details.prompt.name !== 'consent' || !details.session) throw new AppError('bad_request');
+    const signing = credentialDetailsOf(details.params.authorization_details);
+    if (signing.length > 0 && !(await deps.signingApproval(details.session.accountId, signing)).allowed) throw new AppError('forbidden');
     const provider = deps.provider();
     const grant = details.grantId
       ? await provider.Grant.find(details.grantId)
       : new provider.Grant({ accountId: details.session.accountId, clientId: String(details.params.client_id) });
     if (!grant) throw new AppError('interaction_expired');
-    const promptDetails = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    const promptDetails = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]>; rar?: unknown[] };
     if (promptDetails.missingOIDCScope) grant.addOIDCScope(promptDetails.missingOIDCScope.join(' '));
     if (promptDetails.missingOIDCClaims) grant.addOIDCClaims(promptDetails.missingOIDCClaims);
     for (const [indicator, scopes] of Object.entries(promptDetails.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(' '));
+    for (const detail of promptDetails.rar ?? []) grant.addRar(detail as Parameters<typeof grant.addRar>[0]);
     const grantId = await grant.save();
     await finish(deps, ctx, { consent: { grantId } }, true);
   });

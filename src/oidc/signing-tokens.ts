@@ -1,0 +1,32 @@
+// Reading an access token as a signing authorisation, for the CSC API. The token is the
+// provider's own (opaque, in oidc_model); it carries the authorization details the person
+// approved, and the level and time of the sign-in that approved them (extraTokenClaims).
+import type { Provider } from 'oidc-provider';
+
+export interface PresentedToken {
+  id: string;
+  accountId: string;
+  clientId: string;
+  issuedAt: Date;
+  details: unknown[];
+  acr: unknown;
+  // DPoP- or certificate-bound: the CSC API takes bearer tokens only, for now.
+  senderConstrained: boolean;
+}
+
+export async function findPresentedToken(provider: Provider, authorization: string | undefined): Promise<PresentedToken | null> {
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(authorization ?? '');
+  if (!match) return null;
+  const token = await provider.AccessToken.find(match[1]!);
+  if (!token || token.isExpired || !token.accountId) return null;
+  const extra = (token.extra ?? {}) as { acr?: unknown };
+  return {
+    id: token.jti,
+    accountId: token.accountId,
+    clientId: token.clientId!,
+    issuedAt: new Date((token.iat ?? 0) * 1000),
+    details: (token as unknown as { rar?: unknown[] }).rar ?? [],
+    acr: extra.acr,
+    senderConstrained: token.isSenderConstrained(),
+  };
+}
