@@ -56,6 +56,8 @@ import { createCaRouter } from './web/signing/ca-router.ts';
 import { createSigningApproval } from './web/signing/signing-approval.ts';
 import { createCscRouter } from './web/signing/csc-router.ts';
 import { purgeSpentTokens } from './signing/sign-hash.ts';
+import { createVerifyRouter, VERIFY_PATH } from './web/signing/verify-router.ts';
+import { createOpenApiRouter } from './web/openapi/index.ts';
 
 export interface Services {
   config: Config;
@@ -210,7 +212,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(cachePublicDocuments(() => provider.current()));
   app.use(errorHandler());
   app.use(locale(config.defaultLocale));
-  app.use(capBodySize(config.http.maxBodyBytes));
+  app.use(capBodySize(config.http.maxBodyBytes, { [VERIFY_PATH]: config.signing.verifyMaxBytes }));
   app.use(serveStatic());
   app.use(limiter.middleware);
   // Each router runs only under its own paths, so the provider's hot endpoints do not pay
@@ -218,6 +220,8 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(underPaths(['/healthz', '/readyz', '/metrics'], health.routes()));
   app.use(underPaths(['/registry/'], registryEvents.routes()));
   app.use(underPaths(['/ca/'], createCaRouter(signing).routes()));
+  app.use(underPaths(['/api/signatures/'], createVerifyRouter({ signing, maxBytes: config.signing.verifyMaxBytes }).routes()));
+  app.use(underPaths(['/api/openapi.json'], createOpenApiRouter(config.issuer).routes()));
   app.use(underPaths(['/csc/'], createCscRouter({ signing, provider: () => provider.current(), issuer: config.issuer, maxBodyBytes: config.http.maxBodyBytes }).routes()));
   app.use(underPaths(['/interaction/'], interaction.routes()));
   for (const router of accountPages) app.use(router.routes());

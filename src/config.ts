@@ -105,6 +105,8 @@ export const configSchema = z.object({
     // A CRL is valid this long, and is re-signed when half of it has passed.
     crlHours: z.number().int().min(1).max(168).default(24),
     ocspValiditySeconds: seconds.default(3600),
+    // The largest request to the verification API (a signed PDF, base64 in JSON).
+    verifyMaxBytes: z.number().int().positive().default(16 * 1024 * 1024),
   }).prefault({}),
   purgeIntervalSeconds: seconds.default(300),
   // On SIGTERM the node reports not ready for this long before it stops accepting, so the

@@ -55,3 +55,20 @@ export function p256SubjectPublicKeyInfo(point: Uint8Array): Buffer {
 export function signingCertificateV2(certificateSha256: Uint8Array): Buffer {
   return sequence(sequence(sequence(octetString(certificateSha256))));
 }
+
+// The other way: r‖s of `size` bytes each from an Ecdsa-Sig-Value, as JWS (RFC 7518
+// §3.4) and WebCrypto want it.
+export function ecdsaSignatureRaw(der: Uint8Array, size = 32): Buffer {
+  const bytes = Buffer.from(der);
+  let offset = bytes[1]! & 0x80 ? 2 + (bytes[1]! & 0x7f) : 2;
+  const parts: Buffer[] = [];
+  for (let i = 0; i < 2; i++) {
+    if (bytes[offset] !== 0x02) throw new Error('not an Ecdsa-Sig-Value');
+    const length = bytes[offset + 1]!;
+    let value = bytes.subarray(offset + 2, offset + 2 + length);
+    while (value.length > size && value[0] === 0) value = value.subarray(1);
+    parts.push(Buffer.concat([Buffer.alloc(size - value.length), value]));
+    offset += 2 + length;
+  }
+  return Buffer.concat(parts);
+}

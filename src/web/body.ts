@@ -36,10 +36,12 @@ export async function readJson(ctx: AppContext, maxBytes: number): Promise<unkno
 }
 
 // Refuses a declared body over the cap before anything reads it, on every route,
-// the provider's included (it has its own, smaller parser limits as well).
-export function capBodySize(maxBytes: number) {
+// the provider's included (it has its own, smaller parser limits as well). A few paths
+// take documents and have their own, larger cap (`larger`).
+export function capBodySize(maxBytes: number, larger: Readonly<Record<string, number>> = {}) {
   return async (ctx: AppContext, next: () => Promise<unknown>) => {
-    if (Number(ctx.get('Content-Length') || 0) > maxBytes) throw new AppError('payload_too_large');
+    const cap = Object.hasOwn(larger, ctx.path) ? larger[ctx.path]! : maxBytes;
+    if (Number(ctx.get('Content-Length') || 0) > cap) throw new AppError('payload_too_large');
     await next();
   };
 }

@@ -47,3 +47,11 @@ export async function cscCall(running: RunningHawiya, method: string, body: unkn
   });
   return { status: response.status, json: await response.json() as Record<string, unknown> };
 }
+
+// Approval and signHash of one hash: the DER signature.
+export async function signRemotely(running: RunningHawiya, config: oidc.Configuration, person: HighPerson, credentialID: string, hash: Uint8Array, label: string): Promise<Buffer> {
+  const { accessToken } = await (await requestApproval(running, config, person, credentialDetail(credentialID, [{ hash, label }]))).approve();
+  const signed = await cscCall(running, 'signatures/signHash', { credentialID, hashes: [Buffer.from(hash).toString('base64')], hashAlgorithmOID: SHA256, signAlgo: ECDSA_SHA256 }, accessToken);
+  if (signed.status !== 200) throw new Error(`signHash failed: ${JSON.stringify(signed.json)}`);
+  return Buffer.from((signed.json.signatures as string[])[0]!, 'base64');
+}
