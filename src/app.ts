@@ -58,6 +58,7 @@ import { createCscRouter } from './web/signing/csc-router.ts';
 import { purgeSpentTokens } from './signing/sign-hash.ts';
 import { createVerifyRouter, VERIFY_PATH } from './web/signing/verify-router.ts';
 import { createOpenApiRouter } from './web/openapi/index.ts';
+import { createDeviceRouter } from './web/signing/device-router.ts';
 
 export interface Services {
   config: Config;
@@ -220,6 +221,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(underPaths(['/healthz', '/readyz', '/metrics'], health.routes()));
   app.use(underPaths(['/registry/'], registryEvents.routes()));
   app.use(underPaths(['/ca/'], createCaRouter(signing).routes()));
+  app.use(underPaths(['/api/signing/'], createDeviceRouter({ signing, persons, provider: () => provider.current(), maxBodyBytes: config.http.maxBodyBytes }).routes()));
   app.use(underPaths(['/api/signatures/'], createVerifyRouter({ signing, maxBytes: config.signing.verifyMaxBytes }).routes()));
   app.use(underPaths(['/api/openapi.json'], createOpenApiRouter(config.issuer).routes()));
   app.use(underPaths(['/csc/'], createCscRouter({ signing, provider: () => provider.current(), issuer: config.issuer, maxBodyBytes: config.http.maxBodyBytes }).routes()));

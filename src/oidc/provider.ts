@@ -149,12 +149,11 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
         postLogoutSuccessSource: async (ctx) => deps.render.loggedOut(ctx),
       },
     },
-    // A signing authorisation carries the level and time of the sign-in that approved it,
-    // which the CSC API checks again.
-    extraTokenClaims: (ctx, token) => {
-      if (!isSigningRequest((token as { rar?: unknown }).rar)) return undefined;
-      const code = ctx.oidc.entities.AuthorizationCode;
-      return { acr: code?.acr, auth_time: code?.authTime };
+    // An access token from a sign-in carries that sign-in's level and time, for the APIs
+    // that need a recent high sign-in: signHash, and device signing certificates.
+    extraTokenClaims: (ctx) => {
+      const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
+      return source?.acr ? { acr: source.acr, auth_time: source.authTime } : undefined;
     },
     renderError: async (ctx, out, error) => deps.render.error(ctx, out, error),
     ttl: {

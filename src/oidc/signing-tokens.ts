@@ -10,6 +10,8 @@ export interface PresentedToken {
   issuedAt: Date;
   details: unknown[];
   acr: unknown;
+  // When the sign-in behind the token happened.
+  authTime: Date | null;
   // DPoP- or certificate-bound: the CSC API takes bearer tokens only, for now.
   senderConstrained: boolean;
 }
@@ -19,7 +21,7 @@ export async function findPresentedToken(provider: Provider, authorization: stri
   if (!match) return null;
   const token = await provider.AccessToken.find(match[1]!);
   if (!token || token.isExpired || !token.accountId) return null;
-  const extra = (token.extra ?? {}) as { acr?: unknown };
+  const extra = (token.extra ?? {}) as { acr?: unknown; auth_time?: unknown };
   return {
     id: token.jti,
     accountId: token.accountId,
@@ -27,6 +29,7 @@ export async function findPresentedToken(provider: Provider, authorization: stri
     issuedAt: new Date((token.iat ?? 0) * 1000),
     details: (token as unknown as { rar?: unknown[] }).rar ?? [],
     acr: extra.acr,
+    authTime: typeof extra.auth_time === 'number' ? new Date(extra.auth_time * 1000) : null,
     senderConstrained: token.isSenderConstrained(),
   };
 }

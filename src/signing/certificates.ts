@@ -11,7 +11,7 @@ import { citizenSubject, citizenTbs } from './certificate-profile.ts';
 import { randomSerial, signCertificate } from './x509.ts';
 import type { LoadedCa } from './ca.ts';
 import type { SigningDeps, RevocationReason } from './signing-deps.ts';
-import type { RevocationActor } from './revocation.ts';
+import { supersedeDeviceCertificates, type RevocationActor } from './revocation.ts';
 
 export type Holder = 'remote' | 'device';
 
@@ -88,6 +88,7 @@ export async function issueCertificate(deps: SigningDeps, ca: LoadedCa, input: I
   return deps.db.transaction(async (tx) => {
     // Serialises a person's issuances, so the check below holds until commit.
     await tx.query('SELECT 1 FROM persons WHERE id = $1 FOR UPDATE', [person.id]);
+    if (holder === 'device') await supersedeDeviceCertificates(tx, deps.clock, person.id, actor);
     const { rows: live } = await tx.query('SELECT 1 FROM signing_certificates WHERE person_id = $1 AND holder = $2 AND revoked_at IS NULL', [person.id, holder]);
     if (live.length > 0) throw new AppError('certificate_exists');
     const key = holder === 'remote' ? await deps.keys.generateKey(tx, 'citizen') : null;

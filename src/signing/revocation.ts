@@ -39,3 +39,8 @@ export async function revokeCertificate(tx: Queryable, clock: Clock, input: { se
 export async function revokeCertificatesOf(tx: Queryable, clock: Clock, personId: string, reason: RevocationReason, actor: RevocationActor): Promise<string[]> {
   return revokeWhere(tx, clock, 'person_id = $3', [personId], reason, actor);
 }
+
+// A new device certificate replaces the one before it (a new phone): superseded.
+export async function supersedeDeviceCertificates(tx: Queryable, clock: Clock, personId: string, actor: RevocationActor): Promise<string[]> {
+  return revokeWhere(tx, clock, `person_id = $3 AND holder = 'device'`, [personId], 'superseded', actor);
+}
