@@ -36,11 +36,15 @@ interface StatusRow {
   [column: string]: unknown;
 }
 
+// GeneralizedTime without fractions (RFC 5280 §4.1.2.5.2), which strict decoders (NSS)
+// insist on.
+const wholeSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
+
 function certStatus(row: StatusRow | undefined): CertStatus {
   if (!row) return new CertStatus({ unknown: null });
   if (!row.revoked_at) return new CertStatus({ good: null });
   const code = CRL_REASON[row.revocation_reason ?? 'unspecified'];
-  return new CertStatus({ revoked: new RevokedInfo({ revocationTime: row.revoked_at, ...(code === undefined ? {} : { revocationReason: new CRLReason(code) }) }) });
+  return new CertStatus({ revoked: new RevokedInfo({ revocationTime: wholeSeconds(row.revoked_at), ...(code === undefined ? {} : { revocationReason: new CRLReason(code) }) }) });
 }
 
 export async function respondOcsp(deps: Pick<SigningDeps, 'clock' | 'keys' | 'settings'> & { db: Queryable }, ca: LoadedCa, requestDer: Uint8Array): Promise<Buffer> {
@@ -58,7 +62,7 @@ export async function respondOcsp(deps: Pick<SigningDeps, 'clock' | 'keys' | 'se
     ? await deps.db.query<StatusRow>('SELECT serial, revoked_at, revocation_reason FROM signing_certificates WHERE serial = ANY($1)', [serials])
     : { rows: [] as StatusRow[] };
   const bySerial = new Map(rows.map((row) => [row.serial, row]));
-  const now = deps.clock.now();
+  const now = wholeSeconds(deps.clock.now());
   const nextUpdate = new Date(now.getTime() + deps.settings.ocspValiditySeconds * 1000);
   const nonce = request.tbsRequest.requestExtensions?.find((each) => each.extnID === id_pkix_ocsp_nonce);
   const data = new ResponseData({
