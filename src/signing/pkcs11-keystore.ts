@@ -5,7 +5,7 @@
 // PKCS#11 is initialised once per process and library, and a login is shared by every
 // session of the process, so the module handle is shared and counted: the last store to
 // close finalises it.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pkcs11js from 'pkcs11js';
 import type { Queryable } from '../db/db.ts';
@@ -127,6 +127,9 @@ export function createPkcs11KeyStore(settings: Pkcs11Settings, deps: { clock: Cl
       library.C_SignInit(session, { mechanism: pkcs11js.CKM_ECDSA }, privateKeyOf(keyId));
       const raw = library.C_Sign(session, Buffer.from(digest), Buffer.alloc(64));
       return ecdsaSignatureDer(raw);
+    },
+    async signData(keyId: string, data: Uint8Array): Promise<Buffer> {
+      return this.signDigest(keyId, createHash('sha256').update(data).digest());
     },
     close() {
       try {

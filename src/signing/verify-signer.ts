@@ -64,11 +64,25 @@ function signerOf(certificate: X509Certificate): Signer {
   };
 }
 
+// Our own CA's two certificates, parsed and checked once per loaded CA: only the
+// signer's certificate changes from one verification to the next.
+const caChains = new WeakMap<LoadedCa, Promise<{ issuing: X509Certificate; sound: boolean }>>();
+
+function caChain(ca: LoadedCa) {
+  let chain = caChains.get(ca);
+  if (!chain) {
+    const issuing = new X509Certificate(bytes(ca.issuing.der));
+    const root = new X509Certificate(bytes(ca.root.der));
+    chain = (async () => ({ issuing, sound: (await issuedBy(issuing, root)) && (await issuedBy(root, root)) }))();
+    caChains.set(ca, chain);
+  }
+  return chain;
+}
+
 export async function checkSigner(db: Queryable, ca: LoadedCa, signerDer: Uint8Array, signingTime: Date): Promise<SignerVerdict> {
   const certificate = new X509Certificate(bytes(signerDer));
-  const issuing = new X509Certificate(bytes(ca.issuing.der));
-  const root = new X509Certificate(bytes(ca.root.der));
-  const chain = (await issuedBy(certificate, issuing)) && (await issuedBy(issuing, root)) && (await issuedBy(root, root));
+  const { issuing, sound } = await caChain(ca);
+  const chain = sound && (await issuedBy(certificate, issuing));
   const usage = certificate.getExtension(KeyUsagesExtension);
   const signer = signerOf(certificate);
   const record = chain ? await findCertificate(db, signer.certificateSerial) : null;

@@ -48,8 +48,7 @@ export function randomSerial(): Buffer {
 export const serialHex = (serial: ArrayBuffer | Uint8Array) => Buffer.from(serial instanceof ArrayBuffer ? new Uint8Array(serial) : serial).toString('hex').replace(/^(00)+(?=.)/, '');
 
 export async function signDer(keys: KeyStore, keyId: string, der: ArrayBuffer | Uint8Array, via?: Queryable): Promise<ArrayBuffer> {
-  const digest = createHash('sha256').update(new Uint8Array(der)).digest();
-  const signature = await keys.signDigest(keyId, digest, via);
+  const signature = await keys.signData(keyId, new Uint8Array(der), via);
   return new Uint8Array(signature).buffer;
 }
 
