@@ -3,6 +3,7 @@
 // read back, persons found by civil number).
 import { appendFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { loadCa } from '../signing/ca.ts';
 import type { Services } from '../app.ts';
 import { writeRegistryFile } from '../register/generate.ts';
 import { setAccountPassword } from '../authn/accounts.ts';
@@ -86,6 +87,8 @@ async function ensureDemoRegistry(services: Services): Promise<void> {
 export async function seedDemo(services: Services, ports = { portal: 4000, payments: 4100, mobile: 4200 }): Promise<DemoSeed> {
   const seed: DemoSeed = { accounts: [], clients: [] };
   await ensureDemoRegistry(services);
+  // The demo signs with a CA of its own, made once (in production: `hawiya ca init`).
+  if (!(await loadCa(services.db))) await services.signing.initCa('demo');
   for (const demo of DEMO_PERSONS) seed.accounts.push(await seedPerson(services, demo));
   for (const metadata of demoClients(ports)) {
     const existing = await services.clients.find(metadata.client_id);
