@@ -27,9 +27,12 @@ export class MalformedSignature extends Error {
   override name = 'MalformedSignature';
 }
 
+const SIGNER_CHECKS = ['chain', 'validityAtSigningTime', 'revocation', 'keyUsage'] as const;
+
+// Valid only when the signature is intact and every check of its signer passed.
 export function verdict(integrity: boolean, rest: Omit<VerificationResult, 'valid' | 'checks'> & { checks?: Partial<SignerChecks> }): VerificationResult {
   const checks = { integrity: integrity ? 'passed' as const : 'failed' as const, ...rest.checks };
-  return { ...rest, checks, valid: Object.values(checks).every((each) => each === 'passed') && Object.keys(checks).length === 5 };
+  return { ...rest, checks, valid: integrity && SIGNER_CHECKS.every((name) => checks[name] === 'passed') };
 }
 
 function parseSignedData(der: Uint8Array): SignedData {

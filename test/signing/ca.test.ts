@@ -3,6 +3,7 @@
 // a revocation; the citizen certificate's profile as openssl reads it; on SoftHSM2, the
 // keys inside the token, sensitive and not extractable. Each keystore runs the same tests.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import pkcs11js from 'pkcs11js';
 import { createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { createPerson, fictionalRecord } from '../support/relying-party.ts';
@@ -129,7 +130,7 @@ for (const keystore of ['software', 'pkcs11'] as const) {
       const { path } = await citizenCertificate('by-get');
       const request = await openssl(['ocsp', '-issuer', 'issuing.pem', '-cert', path, '-no_nonce', '-reqout', 'req.der'], work.dir);
       assert.equal(request.code, 0, request.stderr);
-      const der = (await import('node:fs')).readFileSync(`${work.dir}/req.der`);
+      const der = readFileSync(`${work.dir}/req.der`);
       const response = await fetch(`${hawiya.url}/ca/ocsp/${encodeURIComponent(der.toString('base64'))}`);
       assert.equal(response.status, 200);
       assert.equal(response.headers.get('content-type'), 'application/ocsp-response');
@@ -150,7 +151,7 @@ for (const keystore of ['software', 'pkcs11'] as const) {
       const { rows } = await testDb.db.query<{ action: string; details: { serial?: string } }>(`SELECT action, details FROM audit_log WHERE subject = $1 ORDER BY seq`, [person.id]);
       assert.deepEqual(rows.map((row) => row.action).filter((action) => action.startsWith('signing.') || action === 'person.died'), ['signing.certificate.issued', 'signing.certificate.revoked', 'person.died']);
       assert.equal(rows.find((row) => row.action === 'signing.certificate.revoked')?.details.serial, certificate.serial);
-      assert.deepEqual(await verifyAuditChain(testDb.db), { ok: true, records: (await verifyAuditChain(testDb.db) as { records: number }).records });
+      assert.equal((await verifyAuditChain(testDb.db)).ok, true);
     });
 
     if (keystore === 'pkcs11') {

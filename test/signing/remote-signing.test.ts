@@ -6,7 +6,7 @@
 // credential.
 import assert from 'node:assert/strict';
 import { createTestDb, startHawiya, newKek, createOffsetClock, type RunningHawiya, type TestDb } from '../support/harness.ts';
-import { registerClient, discover, oidc, REDIRECT_URI } from '../support/relying-party.ts';
+import { registerClient, discover, authorizationRequest, oidc, REDIRECT_URI } from '../support/relying-party.ts';
 import { createHighPerson, type HighPerson } from '../support/high-sign-in.ts';
 import { credentialDetail, cscCall, requestApproval, sha256, SHA256, ECDSA_SHA256 } from '../support/remote-signing.ts';
 import { createWorkdir, openssl, type Workdir } from '../support/openssl.ts';
@@ -114,7 +114,7 @@ describe('remote signing (CSC API v2)', () => {
     const { person, credentialID } = await signer();
     const first = await requestApproval(hawiya, config, person, credentialDetail(credentialID, [{ hash: sha256('one'), label: 'One' }]));
     await first.approve();
-    const request = await (await import('../support/relying-party.ts')).authorizationRequest(config, { scope: 'openid', authorization_details: JSON.stringify([credentialDetail(credentialID, [{ hash: sha256('two'), label: 'Two' }])]) });
+    const request = await authorizationRequest(config, { scope: 'openid', authorization_details: JSON.stringify([credentialDetail(credentialID, [{ hash: sha256('two'), label: 'Two' }])]) });
     const page = await first.agent.navigate(request.url.toString(), {}, (url) => url.startsWith(REDIRECT_URI));
     assert.match(page.html, /\/passkey\/options|name="password"/, 'the sign-in page, not the approval');
   });
@@ -184,7 +184,7 @@ describe('remote signing (CSC API v2)', () => {
 
   it('refuses malformed authorization details at the authorization endpoint, naming the field', async () => {
     const { credentialID } = await signer();
-    const request = await (await import('../support/relying-party.ts')).authorizationRequest(config, {
+    const request = await authorizationRequest(config, {
       scope: 'openid', authorization_details: JSON.stringify([{ ...credentialDetail(credentialID, [{ hash: Buffer.alloc(5), label: 'Short' }]) }]),
     });
     const response = await fetch(request.url, { redirect: 'manual' });
