@@ -86,7 +86,7 @@ describe('remote signing (CSC API v2)', () => {
     // The approval page: who asks, the document's label, its code, large.
     assert.match(flow.page.html, /National notary portal is asking you to sign/);
     assert.match(flow.page.html, /<bdi>Lease of flat 4, Rue des Oliviers<\/bdi>/);
-    assert.match(flow.page.html, new RegExp(`<p class="verification-code" dir="ltr">${verificationCode(hash)}</p>`));
+    assert.match(flow.page.html, new RegExp(`<p class="verification-code"><bdi dir="ltr">${verificationCode(hash)}</bdi></p>`));
     const { accessToken, tokens } = await flow.approve();
     assert.equal((tokens.authorization_details as Array<{ type: string }>)[0]!.type, 'credential');
 
@@ -108,6 +108,16 @@ describe('remote signing (CSC API v2)', () => {
 
     const audit = await testDb.db.query<{ details: { hashes: string[] } }>(`SELECT details FROM audit_log WHERE action = 'signing.signature.created' AND subject = $1`, [person.id]);
     assert.deepEqual(audit.rows[0]!.details.hashes, [hash.toString('base64')]);
+  });
+
+  it('shows the approval right to left in Arabic, the label and the code isolated', async () => {
+    const { person, credentialID } = await signer();
+    const hash = sha256('Hello World!');
+    const flow = await requestApproval(hawiya, config, person, credentialDetail(credentialID, [{ hash, label: 'عقد إيجار' }]), undefined, { ui_locales: 'ar' });
+    assert.match(flow.page.html, /<html lang="ar" dir="rtl">/);
+    assert.match(flow.page.html, /<bdi>عقد إيجار<\/bdi>/);
+    assert.match(flow.page.html, /<p class="verification-code"><bdi dir="ltr">7712<\/bdi><\/p>/);
+    assert.match(flow.page.html, /رمز التحقق/);
   });
 
   it('asks for a sign-in of its own at high for each approval, even in a high session', async () => {

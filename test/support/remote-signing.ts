@@ -23,8 +23,8 @@ export function credentialDetail(credentialID: string, documents: Array<{ hash: 
 }
 
 // Runs the front channel up to the approval page; `approve` submits it and redeems the code.
-export async function requestApproval(running: RunningHawiya, config: oidc.Configuration, person: HighPerson, detail: unknown, agent = new UserAgent()) {
-  const request = await authorizationRequest(config, { scope: 'openid', authorization_details: JSON.stringify([detail]) });
+export async function requestApproval(running: RunningHawiya, config: oidc.Configuration, person: HighPerson, detail: unknown, agent = new UserAgent(), params: Record<string, string> = {}) {
+  const request = await authorizationRequest(config, { scope: 'openid', authorization_details: JSON.stringify([detail]), ...params });
   const atCallback = (url: string) => url.startsWith(REDIRECT_URI);
   let page = await agent.navigate(request.url.toString(), {}, atCallback);
   if (page.html.includes('/passkey/options') || page.html.includes('name="password"')) page = await usePasskey(running, agent, page, person.key, atCallback);
