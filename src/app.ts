@@ -66,6 +66,13 @@ import { createRegistrationPages } from './web/register/registration-pages.ts';
 import { mountStatusPage } from './web/register/status-page.ts';
 import { createRegistrationApi } from './web/api/registration-api.ts';
 import { createActivationEntryRouter } from './web/interaction/activation-entry.ts';
+import { createSigningService, type SigningService } from './signing/signing-service.ts';
+import { createCaRouter } from './web/signing/ca-router.ts';
+import { createSigningApproval } from './web/signing/signing-approval.ts';
+import { createCscRouter } from './web/signing/csc-router.ts';
+import { purgeSpentTokens } from './signing/sign-hash.ts';
+import { createVerifyRouter, VERIFY_PATH } from './web/signing/verify-router.ts';
+import { createDeviceRouter } from './web/signing/device-router.ts';
 
 export interface Services {
   config: Config;
@@ -87,6 +94,7 @@ export interface Services {
   agencies: AgencyDirectory;
   initialAccessTokens: InitialAccessTokenStore;
   resourceServers: ResourceServerDirectory;
+  signing: SigningService;
 }
 
 export interface HawiyaApp {
@@ -178,9 +186,10 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const offices = createOfficeQueries({ db, clock });
   const staff = createStaffQueries({ db, clock });
   const applications = createApplicationQueries({ db, clock });
+  const signing = createSigningService({ db, clock, box, config });
   const services: Services = {
     config, db, clock, box, log, metrics, clients, accounts, persons, hasher, throttle, provider, registry, offices, staff, applications,
-    agencies, initialAccessTokens, resourceServers,
+    agencies, initialAccessTokens, resourceServers, signing,
   };
   const csrf = createCsrf(() => provider.keySet().cookieKeys);
   const limiter = createSecretEndpointLimiter({ throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });
@@ -202,6 +211,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     persons,
     hasher,
     activationLimits: config.throttle,
+    signingApproval: createSigningApproval(signing),
     signIn: {
       accounts, hasher, throttle, limits: config.throttle, dummyHash: await createDummyHash(hasher),
       onLocked: (accountId) => db.transaction((tx) => enqueueNotice(tx, clock, { accountId, template: 'account_locked' })).then(() => {}),
@@ -217,6 +227,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     provider: () => provider.current(), csrf, db, clock, accounts, persons, clients, totp, passkeys, throttle,
     enrolmentLimits: config.throttle.account, maxBodyBytes: config.http.maxBodyBytes,
     sessionTtl: (loginTs) => sessionTtlSeconds(config, loginTs),
+    signing,
   });
 
   const registration: RegistrationDeps = {
@@ -253,7 +264,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(cachePublicDocuments(() => provider.current()));
   app.use(errorHandler());
   app.use(locale(config.defaultLocale));
-  app.use(capBodySize(config.http.maxBodyBytes));
+  app.use(capBodySize(config.http.maxBodyBytes, { [VERIFY_PATH]: config.signing.verifyMaxBytes }));
   app.use(serveStatic());
   app.use(limiter.middleware);
   // Each router runs only under its own paths, so the provider's hot endpoints do not pay
@@ -262,6 +273,10 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(underPaths(['/registry/'], registryEvents.routes()));
   app.use(underPaths(['/api/openapi.json'], openApi.routes()));
   app.use(underPaths(['/api/admin/'], admin.routes()));
+  app.use(underPaths(['/ca/'], createCaRouter(signing).routes()));
+  app.use(underPaths(['/api/signing/'], createDeviceRouter({ signing, persons, provider: () => provider.current(), maxBodyBytes: config.http.maxBodyBytes }).routes()));
+  app.use(underPaths(['/api/signatures/'], createVerifyRouter({ signing, maxBytes: config.signing.verifyMaxBytes }).routes()));
+  app.use(underPaths(['/csc/'], createCscRouter({ signing, provider: () => provider.current(), issuer: config.issuer, maxBodyBytes: config.http.maxBodyBytes }).routes()));
   app.use(underPaths(['/interaction/'], interaction.routes()));
   if (config.notify.devMailbox) app.use(underPaths(['/dev/mailbox'], createDevMailboxRouter({ db }).routes()));
   app.use(underPaths(['/register'], registrationPages.routes()));
@@ -272,7 +287,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(provider.middleware());
 
   const purge = setInterval(() => {
-    Promise.all([purgeExpired(db, clock), throttle.purge(), purgeSignInLeftovers(db, clock)]).catch(onError);
+    Promise.all([purgeExpired(db, clock), throttle.purge(), purgeSignInLeftovers(db, clock), purgeSpentTokens(signing)]).catch(onError);
   }, config.purgeIntervalSeconds * 1000);
   purge.unref();
   const delivery = createDeliveryAdapters(config.notify);
@@ -306,6 +321,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
       stopWatchingResourceServers().catch(onError);
       provider.stop();
       ownRegistry?.close?.();
+      signing.close();
     },
   };
 }

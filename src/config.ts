@@ -123,13 +123,39 @@ export const configSchema = z.object({
   registration: z.object({
     initialAccessTokenSeconds: seconds.default(7 * 24 * 3600),
   }).prefault({}),
+  // The national signing CA and citizens' signing keys (src/signing/).
+  signing: z.object({
+    // Where private keys live: sealed under the KEK in the database, or in an HSM.
+    keystore: z.enum(['software', 'pkcs11']).default('software'),
+    pkcs11: z.object({
+      module: z.string().min(1),
+      // The token, by label (preferred) or by slot index.
+      tokenLabel: z.string().min(1).optional(),
+      slot: z.number().int().min(0).optional(),
+      pinFile: z.string().min(1),
+    }).optional(),
+    // ISO 3166 code in subjects and in PNO<CC>-<e-ID>; XX (user-assigned) until set.
+    country: z.string().regex(/^[A-Z]{2}$/).default('XX'),
+    organisation: z.string().min(1).default('Hawiya'),
+    // Our certificate policy. 2.999 is the ITU-T example arc: a deployment sets its own.
+    policyOid: z.string().regex(/^[0-2](\.\d+)+$/).default('2.999.1.1'),
+    certificateDays: z.number().int().min(1).max(1825).default(730),
+    // A CRL is valid this long, and is re-signed when half of it has passed.
+    crlHours: z.number().int().min(1).max(168).default(24),
+    ocspValiditySeconds: seconds.default(3600),
+    // The largest request to the verification API (a signed PDF, base64 in JSON).
+    verifyMaxBytes: z.number().int().positive().default(16 * 1024 * 1024),
+  }).prefault({}),
   purgeIntervalSeconds: seconds.default(300),
   // On SIGTERM the node reports not ready for this long before it stops accepting, so the
   // load balancer has seen /readyz fail and sends no more.
   shutdownDelaySeconds: z.number().int().min(0).default(5),
   defaultLocale: z.enum(['ar', 'fr', 'en']).default('ar'),
 }).check((ctx) => {
-  const { issuer, env } = ctx.value;
+  const { issuer, env, signing } = ctx.value;
+  if (signing.keystore === 'pkcs11' && !signing.pkcs11) {
+    ctx.issues.push({ code: 'custom', path: ['signing', 'pkcs11'], input: signing, message: 'is required when signing.keystore is pkcs11 (module, tokenLabel or slot, pinFile)' });
+  }
   if (env !== 'development' && env !== 'test' && !issuer.startsWith('https://')) {
     ctx.issues.push({ code: 'custom', path: ['issuer'], input: issuer, message: 'must be an https URL unless NODE_ENV=development' });
   }
@@ -193,6 +219,17 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Json {
     notify.sms = { url: env.SMS_GATEWAY_URL, ...(env.SMS_GATEWAY_TOKEN ? { token: env.SMS_GATEWAY_TOKEN } : {}), ...(env.SMS_GATEWAY_TOKEN_FILE ? { tokenFile: env.SMS_GATEWAY_TOKEN_FILE } : {}) };
   }
   if (Object.keys(notify).length > 0) out.notify = notify;
+  if (env.HAWIYA_SIGNING_KEYSTORE) out.signing = { keystore: env.HAWIYA_SIGNING_KEYSTORE };
+  if (env.HAWIYA_PKCS11_MODULE) {
+    out.signing = {
+      ...(out.signing as Json | undefined),
+      pkcs11: {
+        module: env.HAWIYA_PKCS11_MODULE, pinFile: env.HAWIYA_PKCS11_PIN_FILE,
+        ...(env.HAWIYA_PKCS11_TOKEN_LABEL ? { tokenLabel: env.HAWIYA_PKCS11_TOKEN_LABEL } : {}),
+        ...(env.HAWIYA_PKCS11_SLOT ? { slot: integer('HAWIYA_PKCS11_SLOT', env.HAWIYA_PKCS11_SLOT) } : {}),
+      },
+    };
+  }
   if (env.SHUTDOWN_DELAY_SECONDS) out.shutdownDelaySeconds = integer('SHUTDOWN_DELAY_SECONDS', env.SHUTDOWN_DELAY_SECONDS);
   return out;
 }

@@ -20,12 +20,17 @@ export const errorStatus = {
   insufficient_scope: 403,
   conflict: 409,
   invalid_client_metadata: 400,
+  certificate_exists: 409,
+  certificate_revoked: 403,
+  hash_not_approved: 403,
+  csr_invalid: 400,
   rate_limited: 429,
   not_found: 404,
   interaction_expired: 400,
   payload_too_large: 413,
   unsupported_media_type: 415,
   service_unavailable: 503,
+  signing_unavailable: 503,
   internal: 500,
 } as const;
 

@@ -23,6 +23,8 @@ import { createCivilRegistry } from './register/connector.ts';
 import { syncRegistryEvents } from './register/sync.ts';
 import { officeSchema } from './enrolment/offices.ts';
 import { STAFF_ROLES, type StaffRole } from './enrolment/staff.ts';
+import { CaAlreadyExists } from './signing/ca.ts';
+import { toPem } from './signing/x509.ts';
 
 const USAGE = `usage: hawiya <command>
 
@@ -52,7 +54,9 @@ const USAGE = `usage: hawiya <command>
   staff add E-ID --role clerk|supervisor|registrar_admin [--office CODE]
                                 put a person on the staff (or change their role or office)
   staff list [--office CODE]    list staff as JSON
-  staff remove E-ID             take a person off the staff`;
+  staff remove E-ID             take a person off the staff
+  ca init                       create the signing CA (root and issuing), keys in the keystore
+  ca show                       the signing CA's certificates, PEM`;
 
 class UsageError extends Error {}
 
@@ -278,6 +282,23 @@ async function staffCommand(config: Config, action: string | undefined, eid: str
   });
 }
 
+async function caCommand(config: Config, action: string | undefined): Promise<void> {
+  await withApp(config, async ({ services }) => {
+    if (action === 'init') {
+      try {
+        await services.signing.initCa('cli');
+      } catch (err) {
+        if (err instanceof CaAlreadyExists) throw new UsageError('the signing CA exists already; it is made once');
+        throw err;
+      }
+    } else if (action !== 'show') {
+      throw new UsageError(USAGE);
+    }
+    const ca = await services.signing.ca();
+    process.stdout.write(`keystore: ${services.signing.keys.kind}\n${toPem(ca.root.der)}${toPem(ca.issuing.der)}`);
+  });
+}
+
 async function start(config: Config, options: { demo: boolean }): Promise<void> {
   const log = createLogger(config.logLevel);
   const db = openDb(config);
@@ -344,6 +365,8 @@ async function main(argv: string[]): Promise<void> {
       return officesCommand(config, action, arg);
     case 'staff':
       return staffCommand(config, action, arg, values);
+    case 'ca':
+      return caCommand(config, action);
     default:
       throw new UsageError(USAGE);
   }

@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { generate } from 'otplib';
 import { beginTotpEnrolment, confirmTotpEnrolment, hasTotp } from '../authn/totp.ts';
+import { loadCa } from '../signing/ca.ts';
 import type { Services } from '../app.ts';
 import { writeRegistryFile } from '../register/generate.ts';
 import { setAccountPassword } from '../authn/accounts.ts';
@@ -177,6 +178,8 @@ export async function seedDemo(services: Services, ports: DemoPorts = DEMO_PORTS
   const seed: DemoSeed = { accounts: [], clients: [] };
   await ensureDemoRegistry(services);
   await seedOffices(services);
+  // The demo signs with a CA of its own, made once (in production: `hawiya ca init`).
+  if (!(await loadCa(services.db))) await services.signing.initCa('demo');
   for (const demo of DEMO_PERSONS) seed.accounts.push(await seedPerson(services, demo));
   const { dataDir } = services.config;
   const keys = { portal: await ensureExampleKey(dataDir, 'demo-portal'), payments: await ensureExampleKey(dataDir, 'demo-payments') };

@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { enqueueNotice } from '../notify/outbox.ts';
 import { issueActivationCode } from './activation-codes.ts';
 import { endEverything } from './account-reset.ts';
+import { revokeCertificatesOf } from '../signing/revocation.ts';
 import { endProviderState } from '../notify/logout-queue.ts';
 import { auditActor, type StaffActor } from './staff.ts';
 import type { RandomBytes } from './codes.ts';
@@ -120,7 +121,7 @@ export async function recoverInPerson(
     const account = await lockAccount(tx, input.personId);
     assertPersonAtOffice(actor, account);
     if (!account.alive || account.suspension === 'fraud') throw new AppError(account.alive ? 'approval_required' : 'account_state');
-    await endEverything(tx, deps.clock, input.personId);
+    await endEverything(tx, deps.clock, input.personId, auditActor(actor));
     await tx.query(
       `UPDATE accounts SET password_hash = NULL, state = 'awaiting_password', suspension = NULL, suspended_at = NULL, updated_at = $2 WHERE id = $1`,
       [input.personId, deps.clock.now()],
@@ -156,4 +157,18 @@ export async function accountAtCounter(db: Db, personId: string): Promise<Counte
   );
   const row = rows[0];
   return row ? { username: row.username, state: row.state, suspension: row.suspension, blocked: row.blocked, homeOffice: row.home_office, locale: row.locale } : null;
+}
+
+// A clerk revokes the citizen's signing certificates (a lost phone, a key they no longer
+// trust, or no longer wanted): in person, at the office that verified them. The CRL and
+// OCSP answer "revoked" from this commit on. Returns how many were revoked.
+export async function revokeSigningCertificates(deps: { db: Db; clock: Clock }, input: { personId: string; compromised: boolean }, actor: StaffActor): Promise<number> {
+  return deps.db.transaction(async (tx) => {
+    const account = await lockAccount(tx, input.personId);
+    assertPersonAtOffice(actor, account);
+    const serials = await revokeCertificatesOf(tx, deps.clock, input.personId, input.compromised ? 'key_compromise' : 'cessation_of_operation', {
+      ...auditActor(actor),
+    });
+    return serials.length;
+  });
 }

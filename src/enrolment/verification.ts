@@ -63,7 +63,7 @@ export async function activateApplication(deps: VerificationDeps, input: { appli
     await assertPersonAlive(tx, application.personId);
     const now = deps.clock.now();
     await recordEvidence(tx, { application, evidence: input.evidence, verifiedBy: actor.staff.personId, at: now });
-    const { username, replaced } = await createAccount(tx, deps.clock, application, now);
+    const { username, replaced } = await createAccount(tx, deps.clock, application, now, actor);
     const code = await issueActivationCode(tx, deps, { accountId: application.personId, purpose: 'activation', issuedBy: actor.staff.personId });
     await decide(tx, application.id, 'activated', actor.staff.personId, now, null);
     await appendAudit(tx, deps.clock, {
@@ -110,7 +110,7 @@ async function recordEvidence(tx: Queryable, input: { application: Application; 
 
 // The username is the alias the citizen chose, unless someone took it since; then the
 // e-ID number, which is always theirs.
-async function createAccount(tx: Queryable, clock: Clock, application: Application, now: Date): Promise<{ username: string; replaced: boolean }> {
+async function createAccount(tx: Queryable, clock: Clock, application: Application, now: Date, actor: StaffActor): Promise<{ username: string; replaced: boolean }> {
   const { rows: person } = await tx.query<{ eid: string }>('SELECT eid FROM persons WHERE id = $1', [application.personId]);
   const eid = person[0]!.eid;
   let username = eid;
@@ -128,7 +128,7 @@ async function createAccount(tx: Queryable, clock: Clock, application: Applicati
     [application.personId, username, now, application.email, application.phone, application.locale],
   );
   const replaced = rows[0]!.existed;
-  if (replaced) await endEverything(tx, clock, application.personId);
+  if (replaced) await endEverything(tx, clock, application.personId, auditActor(actor));
   return { username, replaced };
 }
 

@@ -3,10 +3,10 @@
 // `authorization_details_types`; a detail that does not match its type's schema exactly
 // (unknown fields included) is refused before anyone is asked to approve it.
 //   payment_initiation  the payment gateway: pay an amount to a creditor for an agency
-//   signature_request   remote signing: sign documents, named by label and digest
+//   credential          remote signing (CSC API v2): the hashes to sign with a credential,
+//                       each with its document's label (signing/credential-details.ts)
 import { z } from 'zod';
-
-const digestLengths = { 'sha-256': 32, 'sha-384': 48, 'sha-512': 64 } as const;
+import { credentialDetailSchema } from '../signing/credential-details.ts';
 
 // RFC 9396 §2.2: the common fields a detail of any type may carry.
 const common = {
@@ -28,32 +28,15 @@ export const paymentInitiationSchema = z.object({
   reference: z.string().trim().min(1).max(140),
 }).strict();
 
-const documentSchema = z.object({
-  label: z.string().trim().min(1).max(200),
-  digest: z.object({
-    alg: z.enum(['sha-256', 'sha-384', 'sha-512']),
-    value: z.string().regex(/^[A-Za-z0-9_-]+$/, 'must be base64url'),
-  }).strict().refine((digest) => Buffer.from(digest.value, 'base64url').length === digestLengths[digest.alg], {
-    message: 'is not a digest of that algorithm', path: ['value'],
-  }),
-}).strict();
-
-export const signatureRequestSchema = z.object({
-  type: z.literal('signature_request'),
-  ...common,
-  credential_id: z.string().trim().min(1).max(200),
-  documents: z.array(documentSchema).min(1).max(20),
-}).strict();
-
 export const AUTHORIZATION_DETAIL_SCHEMAS = {
   payment_initiation: paymentInitiationSchema,
-  signature_request: signatureRequestSchema,
+  credential: credentialDetailSchema,
 } as const;
 
 export type AuthorizationDetailType = keyof typeof AUTHORIZATION_DETAIL_SCHEMAS;
 export type PaymentInitiation = z.infer<typeof paymentInitiationSchema>;
-export type SignatureRequest = z.infer<typeof signatureRequestSchema>;
-export type KnownAuthorizationDetail = PaymentInitiation | SignatureRequest;
+// The details the consent page describes; a signing request has a page of its own.
+export type KnownAuthorizationDetail = PaymentInitiation;
 
 // The reason a detail is refused, naming its field ("amount.value: must be …"), or null.
 export function authorizationDetailProblem(type: AuthorizationDetailType, detail: unknown): string | null {
@@ -66,8 +49,8 @@ export function authorizationDetailProblem(type: AuthorizationDetailType, detail
 
 export function parseKnownDetail(detail: unknown): KnownAuthorizationDetail | null {
   const type = (detail as { type?: unknown } | null)?.type;
-  if (type !== 'payment_initiation' && type !== 'signature_request') return null;
-  const parsed = AUTHORIZATION_DETAIL_SCHEMAS[type].safeParse(detail);
+  if (type !== 'payment_initiation') return null;
+  const parsed = paymentInitiationSchema.safeParse(detail);
   return parsed.success ? parsed.data : null;
 }
 

@@ -19,6 +19,7 @@ import { richAuthorizationRequests } from './rich-authorization.ts';
 import { resourceIndicators } from './resource-indicators.ts';
 import type { ResourceServerDirectory } from './resource-servers.ts';
 import { queueLibraryLogouts } from './logout-delivery.ts';
+import { isSigningRequest, SIGNING_TOKEN_SECONDS } from '../signing/credential-details.ts';
 
 export interface ProviderDeps {
   config: Config;
@@ -114,7 +115,7 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       // ID tokens (and logout tokens) encrypted for clients that register
       // id_token_encrypted_response_alg and a key to encrypt to.
       encryption: { enabled: true },
-      resourceIndicators: resourceIndicators(deps.resourceServers, config.ttl.accessToken),
+      resourceIndicators: resourceIndicators(deps.resourceServers, { issuer: config.issuer, maxTtlSeconds: config.ttl.accessToken }),
       richAuthorizationRequests: richAuthorizationRequests(),
       // Deliveries go through our queue (logout-delivery.ts), with retries.
       backchannelLogout: { enabled: true },
@@ -150,10 +151,19 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
         postLogoutSuccessSource: async (ctx) => deps.render.loggedOut(ctx),
       },
     },
+    // An access token from a sign-in carries that sign-in's level and time, for the APIs
+    // that need a recent high sign-in: signHash, and device signing certificates.
+    extraTokenClaims: (ctx) => {
+      const source = ctx.oidc.entities.AuthorizationCode ?? ctx.oidc.entities.RefreshToken;
+      return source?.acr ? { acr: source.acr, auth_time: source.authTime } : undefined;
+    },
     renderError: async (ctx, out, error) => deps.render.error(ctx, out, error),
     // A client's registration may shorten its tokens' lifetimes, never lengthen them.
     ttl: {
-      AccessToken: (_ctx, token, client) => token.resourceServer?.accessTokenTTL ?? clientLifetime(client, 'access_token', config.ttl.accessToken),
+      // A signing authorisation lasts five minutes, whatever the usual lifetime.
+      AccessToken: (_ctx, token, client) => (isSigningRequest((token as { rar?: unknown }).rar)
+        ? Math.min(SIGNING_TOKEN_SECONDS, config.ttl.accessToken)
+        : token.resourceServer?.accessTokenTTL ?? clientLifetime(client, 'access_token', config.ttl.accessToken)),
       AuthorizationCode: config.ttl.authorizationCode,
       ClientCredentials: (_ctx, token, client) => token.resourceServer?.accessTokenTTL ?? clientLifetime(client, 'access_token', config.ttl.clientCredentials),
       IdToken: (_ctx, _token, client) => clientLifetime(client, 'id_token', config.ttl.idToken),

@@ -5,6 +5,7 @@ import type { Db, Queryable } from '../db/db.ts';
 import type { Clock } from '../clock.ts';
 import type { RegistryRecord } from './person.ts';
 import { allocateEid, type AllocationOptions } from './allocate.ts';
+import { revokeCertificatesOf } from '../signing/revocation.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { endProviderState } from '../notify/logout-queue.ts';
 
@@ -157,6 +158,8 @@ export async function recordDeath(tx: Queryable, deps: RegisterWriteDeps, person
   await tx.query('UPDATE accounts SET blocked_at = COALESCE(blocked_at, $2) WHERE id = $1', [person.id, now]);
   // Every service the person was signed in to is told, through the back-channel logout queue.
   const rowCount = await endProviderState(tx, deps.clock, person.id, 'death');
+  // The dead sign nothing more: their signing certificates end with them.
+  await revokeCertificatesOf(tx, deps.clock, person.id, 'cessation_of_operation', actor);
   await appendAudit(tx, deps.clock, { ...actor, action: 'person.died', subject: person.id, details: { registryVersion: death.version, endedProviderRows: rowCount } });
   return { endedProviderRows: rowCount };
 }

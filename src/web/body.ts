@@ -2,7 +2,8 @@
 import { AppError } from '../errors.ts';
 import type { AppContext } from './context.ts';
 
-async function readBody(ctx: AppContext, maxBytes: number): Promise<string> {
+// The raw bytes (OCSP requests, signatures and documents to verify), capped.
+export async function readBytes(ctx: AppContext, maxBytes: number): Promise<Buffer> {
   const declared = Number(ctx.get('Content-Length') || 0);
   if (declared > maxBytes) throw new AppError('payload_too_large');
   const chunks: Buffer[] = [];
@@ -12,7 +13,11 @@ async function readBody(ctx: AppContext, maxBytes: number): Promise<string> {
     if (size > maxBytes) throw new AppError('payload_too_large');
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+async function readBody(ctx: AppContext, maxBytes: number): Promise<string> {
+  return (await readBytes(ctx, maxBytes)).toString('utf8');
 }
 
 export async function readForm(ctx: AppContext, maxBytes: number): Promise<URLSearchParams> {
@@ -31,10 +36,12 @@ export async function readJson(ctx: AppContext, maxBytes: number): Promise<unkno
 }
 
 // Refuses a declared body over the cap before anything reads it, on every route,
-// the provider's included (it has its own, smaller parser limits as well).
-export function capBodySize(maxBytes: number) {
+// the provider's included (it has its own, smaller parser limits as well). A few paths
+// take documents and have their own, larger cap (`larger`).
+export function capBodySize(maxBytes: number, larger: Readonly<Record<string, number>> = {}) {
   return async (ctx: AppContext, next: () => Promise<unknown>) => {
-    if (Number(ctx.get('Content-Length') || 0) > maxBytes) throw new AppError('payload_too_large');
+    const cap = Object.hasOwn(larger, ctx.path) ? larger[ctx.path]! : maxBytes;
+    if (Number(ctx.get('Content-Length') || 0) > cap) throw new AppError('payload_too_large');
     await next();
   };
 }

@@ -112,7 +112,7 @@ describe('federation: entitlements, pairwise sectors, rich authorization and JWT
 
     it('refuses a type the client is not registered for, a detail that breaks its schema, and another agency\'s API', async () => {
       const config = await discover(hawiya.url, 'pay-portal');
-      const signature = { type: 'signature_request', credential_id: 'c1', documents: [{ label: 'Lease', digest: { alg: 'sha-256', value: Buffer.alloc(32, 7).toString('base64url') } }] };
+      const signature = { type: 'credential', credentialID: 'c1', hashAlgorithmOID: '2.16.840.1.101.3.4.2.1', documentDigests: [{ label: 'Lease', hash: Buffer.alloc(32, 7).toString('base64') }] };
       const wrongType = await errorAtCallback((await authorizationRequest(config, { resource: PAYMENTS_API, authorization_details: JSON.stringify([signature]) })).url);
       assert.equal(wrongType.get('error'), 'invalid_authorization_details');
       assert.match(wrongType.get('error_description') ?? '', /not allowed for this client/);

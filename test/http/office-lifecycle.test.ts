@@ -5,6 +5,8 @@ import { backend, createTestDb, startHawiya, newKek, type RunningHawiya, type Te
 import { UserAgent, hiddenInput, formAction, type Page } from '../support/user-agent.ts';
 import { OFFICES, writeRegistry, newStaffPerson, openAsStaff, applyOnline, evidenceForm, type StaffPerson } from '../support/office.ts';
 import type { RegistryRecord } from '../../src/register/person.ts';
+import { issueCertificate } from '../../src/signing/certificates.ts';
+import { loadCa } from '../../src/signing/ca.ts';
 
 describe(`accounts at the counter (${backend})`, () => {
   let testDb: TestDb;
@@ -151,6 +153,37 @@ describe(`accounts at the counter (${backend})`, () => {
     assert.match(slip.html, /class="activation-code">[0-9A-Z]{4}-/);
     assert.equal((await db().query(`SELECT 1 FROM oidc_model WHERE payload ->> 'accountId' = $1`, [id])).rows.length, 0);
     assert.equal((await db().query<{ purpose: string }>('SELECT purpose FROM activation_codes WHERE account_id = $1', [id])).rows[0]!.purpose, 'recovery');
+  });
+
+  // A signing certificate for the person, as the account pages would issue it.
+  async function certificateOf(id: string): Promise<string> {
+    const { services } = hawiya.hawiya;
+    const ca = (await loadCa(services.db)) ? await services.signing.ca() : await services.signing.initCa('test');
+    const person = (await services.persons.findById(id))!;
+    return (await issueCertificate(services.signing, ca, { person, holder: 'remote' }, { actor: 'test' })).serial;
+  }
+  const revocationOf = async (serial: string) => (await db().query<{ revocation_reason: string | null }>('SELECT revocation_reason FROM signing_certificates WHERE serial = $1', [serial])).rows[0]!.revocation_reason;
+
+  it('revokes a citizen\'s signing certificates at the counter, after a confirmation naming the effect, and audits the clerk', async () => {
+    const id = await activatedCitizen();
+    const serial = await certificateOf(id);
+    const person = await clerkAgent.navigate(url(`/office/people/${id}`));
+    const confirm = await submit(clerkAgent, person, '/revoke-signing', { compromised: 'yes' });
+    assert.match(confirm.html, /Every signing certificate of this citizen stops working at once/);
+    assert.equal(await revocationOf(serial), null, 'nothing is revoked before the confirmation');
+    const done = await submit(clerkAgent, confirm, '/revoke-signing');
+    assert.match(done.html, /The signing certificates are revoked/);
+    assert.equal(await revocationOf(serial), 'key_compromise');
+    const [audit] = await auditOf('signing.certificate.revoked', id);
+    assert.equal(audit!.actor, `staff:${clerk.id}`);
+  });
+
+  it('an in-person recovery revokes the signing certificates too', async () => {
+    const id = await activatedCitizen();
+    const serial = await certificateOf(id);
+    const person = await clerkAgent.navigate(url(`/office/people/${id}`));
+    await submit(clerkAgent, await submit(clerkAgent, person, '/recover'), '/recover');
+    assert.equal(await revocationOf(serial), 'key_compromise');
   });
 
   it('the staff list is for registrar-admins only; removal asks first and names its effect', async () => {

@@ -115,7 +115,8 @@ describe(`registration API (${backend})`, function () {
       const schemas = (doc.components as { schemas: Record<string, unknown> }).schemas;
       const operationIds = new Set<string>();
       for (const [path, item] of Object.entries(paths)) {
-        assert.match(path, /^\/api\//);
+        // Every HTTP API is described: /api, the CSC API (/csc) and the CA's publications (/ca).
+        assert.match(path, /^\/(api|csc|ca)\//);
         for (const [method, operation] of Object.entries(item)) {
           // Parameters shared by a path's operations sit beside them (OpenAPI 3.1 §4.8.9).
           if (method === 'parameters') continue;

@@ -13,6 +13,7 @@ import type { Person, PersonQueries } from '../../register/persons.ts';
 import type { TotpDeps } from '../../authn/totp.ts';
 import type { PasskeyDeps } from '../../authn/passkeys.ts';
 import type { Throttle, ThrottleLimits } from '../../authn/throttle.ts';
+import type { SigningService } from '../../signing/signing-service.ts';
 
 export type Provider = ReturnType<ProviderHolder['current']>;
 
@@ -32,6 +33,7 @@ export interface AccountDeps {
   maxBodyBytes: number;
   // The session's next lifetime when the account pages use it (idle and absolute limits).
   sessionTtl(loginTs: number | undefined): number;
+  signing: SigningService;
 }
 
 export interface Me {

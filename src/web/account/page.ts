@@ -6,7 +6,7 @@ import { readForm } from '../body.ts';
 import type { Person } from '../../register/persons.ts';
 import type { Locale } from '../i18n.ts';
 
-export type Section = 'profile' | 'security' | 'sessions' | 'services' | 'activity' | 'language';
+export type Section = 'profile' | 'security' | 'signature' | 'sessions' | 'services' | 'activity' | 'language';
 
 export function displayName(person: Person, locale: Locale): string {
   const names = locale === 'ar' ? person.names.ar : person.names.lat;

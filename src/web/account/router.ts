@@ -7,6 +7,7 @@
 //     …/authenticator    authenticator.ts   add, remove
 //     …/passkeys         passkeys.ts        add, rename, remove
 //     …/recovery-codes   recovery-codes.ts  a new set, shown once
+//   /account/signature   ../signing/account-signature.ts  the signing certificate
 //   /account/sessions    sessions.ts        sign out of one session, or of all
 //   /account/services    services.ts        grants, and withdrawing them
 //   /account/activity    activity.ts        the audit log about the person
@@ -27,6 +28,7 @@ import { mountServices } from './services.ts';
 import { mountActivity } from './activity.ts';
 import { mountLanguage } from './language.ts';
 import { mountSuspend } from './suspend.ts';
+import { mountSignature } from '../signing/account-signature.ts';
 import { renderPage } from '../render.ts';
 
 export type { AccountDeps } from './context.ts';
@@ -61,6 +63,7 @@ export function createAccountRouters(deps: AccountDeps): Array<Router<AccountSta
   mountAuthenticator(router, deps);
   mountPasskeys(router, deps);
   mountRecoveryCodes(router, deps);
+  mountSignature(router, deps);
   mountSessions(router, deps);
   mountServices(router, deps);
   mountActivity(router, deps);

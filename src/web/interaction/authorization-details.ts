@@ -1,5 +1,6 @@
 // What a rich authorization request asks the person to approve, in plain words for the
-// consent page: a payment's amount, payee and reference; the documents to be signed.
+// consent page: a payment's amount, payee and reference. (A signing request has its own
+// approval page, web/signing/signing-approval.ts.)
 import type { Locale } from '../i18n.ts';
 import { translator } from '../render.ts';
 import { parseKnownDetail } from '../../oidc/authorization-details.ts';
@@ -14,21 +15,11 @@ export interface ApprovalLine {
 export function describeAuthorizationDetails(locale: Locale, details: readonly unknown[]): ApprovalLine[] {
   const t = translator(locale);
   return details.map(parseKnownDetail).filter((detail) => detail !== null).map((detail): ApprovalLine => {
-    if (detail.type === 'payment_initiation') {
-      const amount = new Intl.NumberFormat(locale, { style: 'currency', currency: detail.amount.currency }).format(Number(detail.amount.value));
-      return {
-        title: t('consent.payment.title'),
-        headline: amount,
-        lines: [t('consent.payment.creditor', { creditor: detail.creditor.name }), t('consent.payment.reference', { reference: detail.reference })],
-      };
-    }
+    const amount = new Intl.NumberFormat(locale, { style: 'currency', currency: detail.amount.currency }).format(Number(detail.amount.value));
     return {
-      title: t('consent.signature.title', { count: detail.documents.length }),
-      headline: detail.documents.map((document) => document.label).join(', '),
-      // The start of each digest, so the person can match it with what the service shows.
-      lines: detail.documents.map((document) => t('consent.signature.document', {
-        label: document.label, fingerprint: document.digest.value.slice(0, 8).toUpperCase(),
-      })),
+      title: t('consent.payment.title'),
+      headline: amount,
+      lines: [t('consent.payment.creditor', { creditor: detail.creditor.name }), t('consent.payment.reference', { reference: detail.reference })],
     };
   });
 }

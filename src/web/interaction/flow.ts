@@ -13,11 +13,13 @@ import { localeFor } from '../locale.ts';
 import { originOf } from '../security-headers.ts';
 import type { Locale } from '../i18n.ts';
 import type { SignInDeps } from '../../authn/sign-in.ts';
-import { ACR, atLeast, levelOf, requiredLevel, withMfa, type Level, type Method } from '../../authn/assurance.ts';
+import { ACR, atLeast, higher, levelOf, requiredLevel, withMfa, type Level, type Method } from '../../authn/assurance.ts';
 import { readProgress, recordProgress, clearProgress, factorsOf, missingFactors, type Progress } from '../../authn/sign-in-flow.ts';
 import type { TotpDeps } from '../../authn/totp.ts';
 import type { PasskeyDeps } from '../../authn/passkeys.ts';
 import type { Account, AccountDirectory } from '../../authn/accounts.ts';
+import { levelForSigning } from '../../signing/credential-details.ts';
+import type { SigningApproval } from '../signing/signing-approval.ts';
 import type { Throttle, ThrottleLimits } from '../../authn/throttle.ts';
 import type { PasswordHasher } from '../../authn/passwords.ts';
 import type { PersonQueries } from '../../register/persons.ts';
@@ -39,6 +41,8 @@ export interface InteractionDeps {
   hasher: PasswordHasher;
   // Failed activation codes, per username (account limits) and per address (ip limits).
   activationLimits: { account: ThrottleLimits; ip: ThrottleLimits };
+  // A consent to sign documents is its own page (web/signing/signing-approval.ts).
+  signingApproval: SigningApproval;
 }
 
 export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -77,7 +81,10 @@ function parseClaims(value: unknown): { id_token?: { acr?: { essential?: boolean
 export async function requiredLevelOf(deps: InteractionDeps, details: Details): Promise<Level> {
   const { metadata } = await loadClient(deps, details);
   const acr = parseClaims(details.params.claims).id_token?.acr;
-  return requiredLevel({ clientMinimum: metadata.hawiya_min_acr, acrValues: details.params.acr_values, essentialAcr: acr?.essential ? acr : undefined });
+  return higher(
+    requiredLevel({ clientMinimum: metadata.hawiya_min_acr, acrValues: details.params.acr_values, essentialAcr: acr?.essential ? acr : undefined }),
+    levelForSigning(details.params.authorization_details),
+  );
 }
 
 // Only the level is short: the signed-in person steps up instead of signing in again.

@@ -24,6 +24,7 @@ import {
   type Details, type InteractionDeps,
 } from './flow.ts';
 import { continueToFactorEnrolment, mountFirstSignIn, resumeFirstSignIn } from './first-sign-in.ts';
+import { credentialDetailsOf } from '../../signing/credential-details.ts';
 
 export type { InteractionDeps } from './flow.ts';
 
@@ -58,6 +59,15 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
       if (await resumeFirstSignIn(deps, ctx, details, stored)) return;
       const progress = await currentProgress(deps, details, stored);
       return progress ? advance(deps, ctx, details, progress) : renderLogin(deps, ctx, details);
+    }
+    const signing = credentialDetailsOf(details.params.authorization_details);
+    if (details.prompt.name === 'consent' && signing.length > 0 && details.session) {
+      return renderPage(ctx, 'interaction/signing-approval', {
+        ...pageData(deps, details),
+        action: `/interaction/${details.uid}/confirm`,
+        clientName: (await loadClient(deps, details)).name,
+        ...(await deps.signingApproval(details.session.accountId, signing)),
+      });
     }
     if (details.prompt.name === 'consent') {
       const missingScopes = (details.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
@@ -148,6 +158,8 @@ export function createInteractionRouter(deps: InteractionDeps): Router<AppState>
   router.post('/confirm', async (ctx) => {
     const { details } = await postedForm(ctx);
     if (details.prompt.name !== 'consent' || !details.session) throw new AppError('bad_request');
+    const signing = credentialDetailsOf(details.params.authorization_details);
+    if (signing.length > 0 && !(await deps.signingApproval(details.session.accountId, signing)).allowed) throw new AppError('forbidden');
     const provider = deps.provider();
     const grant = details.grantId
       ? await provider.Grant.find(details.grantId)

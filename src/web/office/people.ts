@@ -9,13 +9,13 @@ import { renderSlip } from './slip.ts';
 import { translator } from '../render.ts';
 import { AppError } from '../../errors.ts';
 import { reasonSchema } from '../../enrolment/verification.ts';
-import { accountAtCounter, reactivate, recoverInPerson, suspendAccount } from '../../enrolment/lifecycle.ts';
+import { accountAtCounter, reactivate, recoverInPerson, revokeSigningCertificates, suspendAccount } from '../../enrolment/lifecycle.ts';
 import { pendingApprovals, requestApproval } from '../../enrolment/approvals.ts';
 import type { Person } from '../../register/persons.ts';
 import { luhnValid } from '../../register/person.ts';
 import { formatCalendarDate } from '../account/format.ts';
 
-const DONE = ['suspended', 'reactivated', 'reactivation-requested'];
+const DONE = ['suspended', 'reactivated', 'reactivation-requested', 'signing-revoked'];
 
 async function personOf(deps: OfficeDeps, ctx: OfficeContext): Promise<Person> {
   const person = await deps.persons.findById(String(ctx.params.id ?? ''));
@@ -109,5 +109,21 @@ export function mountPeople(router: Router<OfficeState>, deps: OfficeDeps): void
     const account = await accountAtCounter(deps.db, person.id);
     const recovered = await recoverInPerson(lifecycleDeps, { personId: person.id }, actorOf(ctx));
     renderSlip(deps, ctx, { kind: 'recovery', ...recovered, locale: account?.locale ?? person.locale });
+  });
+
+  router.post('/people/:id/revoke-signing', counterStaff, async (ctx) => {
+    const form = await postedForm(deps, ctx);
+    const person = await personOf(deps, ctx);
+    const compromised = form.get('compromised') === 'yes';
+    if (form.get('confirmed') !== 'yes') {
+      const t = translator(ctx.state.locale);
+      return renderConfirmation(deps, ctx, 'people', {
+        title: t('office.signing.confirmTitle'),
+        paragraphs: [t(compromised ? 'office.signing.confirmCompromised' : 'office.signing.confirmUnwanted'), t('office.signing.confirmEffect')],
+        action: ctx.path, fields: { compromised: compromised ? 'yes' : 'no', confirmed: 'yes' }, button: t('office.signing.confirmButton'), back: `/office/people/${person.id}`,
+      });
+    }
+    await revokeSigningCertificates({ db: deps.db, clock: deps.clock }, { personId: person.id, compromised }, actorOf(ctx));
+    redirectAfterPost(ctx, `/office/people/${person.id}`, 'signing-revoked');
   });
 }

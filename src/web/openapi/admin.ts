@@ -61,7 +61,7 @@ export const adminArea: OpenApiArea = {
         require_pushed_authorization_requests: { type: 'boolean' },
         require_signed_request_object: { type: 'boolean' },
         dpop_bound_access_tokens: { type: 'boolean' },
-        authorization_details_types: { type: 'array', items: { enum: ['payment_initiation', 'signature_request'] } },
+        authorization_details_types: { type: 'array', items: { enum: ['payment_initiation', 'credential'] } },
         id_token_encrypted_response_alg: { type: 'string' },
         id_token_encrypted_response_enc: { type: 'string' },
         hawiya_min_acr: { type: 'string' },

@@ -3,6 +3,7 @@
 import type { Json, OpenApiArea } from './area.ts';
 import { adminArea } from './admin.ts';
 import { registrationArea } from './registration.ts';
+import { signingArea } from './signing.ts';
 
 // The document itself, so a client can find it by its own description.
 const metaArea: OpenApiArea = {
@@ -17,7 +18,7 @@ const metaArea: OpenApiArea = {
   },
 };
 
-export const AREAS: readonly OpenApiArea[] = [metaArea, registrationArea, adminArea];
+export const AREAS: readonly OpenApiArea[] = [metaArea, registrationArea, adminArea, signingArea];
 
 const errorSchema: Json = {
   type: 'object',
