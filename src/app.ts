@@ -16,6 +16,7 @@ import { createProviderHolder, type ProviderHolder } from './oidc/provider-holde
 import { createFindAccount } from './oidc/claims.ts';
 import { authoriseClientToken, ADMIN_SCOPE } from './oidc/client-roles.ts';
 import { createAgencyDirectory, type AgencyDirectory } from './oidc/agencies.ts';
+import { createAgencyStaffDirectory, type AgencyStaffDirectory } from './oidc/agency-roles.ts';
 import { createInitialAccessTokenStore, type InitialAccessTokenStore } from './oidc/initial-access-tokens.ts';
 import { createResourceServerDirectory, type ResourceServerDirectory } from './oidc/resource-servers.ts';
 import { createRegistrationPolicies, initialAccessTokenPayload } from './oidc/registration.ts';
@@ -87,6 +88,7 @@ export interface Services {
   agencies: AgencyDirectory;
   initialAccessTokens: InitialAccessTokenStore;
   resourceServers: ResourceServerDirectory;
+  agencyStaff: AgencyStaffDirectory;
 }
 
 export interface HawiyaApp {
@@ -141,10 +143,11 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const agencies = createAgencyDirectory({ db, clock });
   const initialAccessTokens = createInitialAccessTokenStore({ db, clock });
   const resourceServers = createResourceServerDirectory({ db, clock });
+  const agencyStaff = createAgencyStaffDirectory({ db, clock });
   const registrationPolicies = createRegistrationPolicies({ agencies, initialAccessTokens });
   const adapter = createAdapterFactory({ db, clock, clients, initialAccessToken: initialAccessTokenPayload(initialAccessTokens) });
   const persons = createPersonQueries(db);
-  const findAccount = createFindAccount({ db, clock, accounts, persons, trustFramework: config.verifiedClaims.trustFramework });
+  const findAccount = createFindAccount({ db, clock, accounts, persons, trustFramework: config.verifiedClaims.trustFramework, agencyRoles: agencyStaff });
   const pages = providerPages();
   const onError = (err: unknown) => log.error({ err }, 'background job failed');
 
@@ -178,7 +181,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const applications = createApplicationQueries({ db, clock });
   const services: Services = {
     config, db, clock, box, log, metrics, clients, accounts, persons, hasher, throttle, provider, registry, offices, staff, applications,
-    agencies, initialAccessTokens, resourceServers,
+    agencies, initialAccessTokens, resourceServers, agencyStaff,
   };
   const csrf = createCsrf(() => provider.keySet().cookieKeys);
   const limiter = createSecretEndpointLimiter({ throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });

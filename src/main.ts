@@ -23,6 +23,7 @@ import { createCivilRegistry } from './register/connector.ts';
 import { syncRegistryEvents } from './register/sync.ts';
 import { officeSchema } from './enrolment/offices.ts';
 import { STAFF_ROLES, type StaffRole } from './enrolment/staff.ts';
+import { AGENCY_ROLES, isAgencyRole } from './oidc/agency-roles.ts';
 
 const USAGE = `usage: hawiya <command>
 
@@ -34,6 +35,11 @@ const USAGE = `usage: hawiya <command>
   agencies list                 list agencies as JSON
   agencies show CODE            one agency, with its clients
   agencies token CODE [--ttl S] issue an initial access token for dynamic registration (shown once)
+  agencies staff add CODE E-ID --role finance
+                                give a person a role at an agency (released as the agency_roles claim)
+  agencies staff list [CODE]    list agency roles as JSON
+  agencies staff remove CODE E-ID --role finance
+                                take a role away (effective at the person's next sign-in)
   clients add JSON|- [--agency CODE]
                                 register a client (JSON argument, or - for stdin)
   clients list                  list clients as JSON
@@ -134,6 +140,23 @@ async function clientsCommand(config: Config, action: string | undefined, arg: s
       default:
         throw new UsageError(USAGE);
     }
+  });
+}
+
+// `agencies staff add|list|remove`: roles of persons at an agency; audited as `cli`.
+async function agencyStaffCommand(config: Config, operation: string | undefined, [agency, eid]: string[], options: { role?: string | undefined }): Promise<void> {
+  if (operation === 'add' || operation === 'remove') {
+    if (!agency || !eid) throw new UsageError(`agencies staff ${operation} needs an agency CODE and an e-ID number`);
+    if (!isAgencyRole(options.role)) throw new UsageError(`--role must be one of ${AGENCY_ROLES.join(', ')}`);
+  } else if (operation !== 'list') {
+    throw new UsageError(USAGE);
+  }
+  await withApp(config, async ({ services }) => {
+    if (operation === 'list') return print(await services.agencyStaff.list(agency));
+    const input = { agency: agency!, eid: eid!, role: options.role as (typeof AGENCY_ROLES)[number] };
+    if (operation === 'add') return print(await asUsage(services.agencyStaff.add(input, 'cli')));
+    if (!(await asUsage(services.agencyStaff.remove(input, 'cli')))) throw new UsageError(`${eid} holds no ${input.role} role at ${agency}`);
+    print({ removed: input });
   });
 }
 
@@ -299,7 +322,7 @@ async function main(argv: string[]): Promise<void> {
       agency: { type: 'string' }, ttl: { type: 'string' }, role: { type: 'string' }, office: { type: 'string' },
     },
   });
-  const [command, action, arg] = positionals;
+  const [command, action, arg, ...rest] = positionals;
   if (values.help || !command) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -323,6 +346,7 @@ async function main(argv: string[]): Promise<void> {
     case 'clients':
       return clientsCommand(config, action, arg, values);
     case 'agencies':
+      if (action === 'staff') return agencyStaffCommand(config, arg, rest, values);
       return agenciesCommand(config, action, arg, values);
     case 'demo':
       if (action === 'seed') {
