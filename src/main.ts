@@ -308,7 +308,15 @@ async function start(config: Config, options: { demo: boolean }): Promise<void> 
   if (options.demo) {
     const seed = await seedDemo(hawiya.services);
     process.stdout.write(`\nHawiya demo on ${config.issuer}\n  discovery: ${config.issuer}/.well-known/openid-configuration\n  your account: ${config.issuer}/account\n`);
-    for (const account of seed.accounts) process.stdout.write(`  sign in as ${account.username} / ${account.password}${account.totp_secret ? ` (authenticator app secret ${account.totp_secret})` : ''}\n`);
+    for (const account of seed.accounts) {
+      const extras = [
+        account.totp_secret ? `authenticator app secret ${account.totp_secret}` : 'password only',
+        ...(account.staff ? [`${account.staff.role} at ${account.staff.office}`] : []),
+        ...(account.agency_roles ?? []),
+      ];
+      process.stdout.write(`  sign in as ${account.username} / ${account.password} (${account.name}: ${extras.join('; ')})\n`);
+    }
+    process.stdout.write('  a passkey: sign in at /account as karim (password and authenticator code), then add one under "Sign-in and security"\n');
     for (const client of seed.clients) process.stdout.write(`  client ${client.client_id}${client.client_secret ? ` secret ${client.client_secret}` : ''}\n`);
   }
   await startServer({ hawiya, db, log, port: config.port, host: config.host, shutdownDelaySeconds: config.shutdownDelaySeconds });
