@@ -22,6 +22,7 @@ import { seededRandom, writeRegistryFile } from '../src/register/generate.ts';
 import { createFindAccount } from '../src/oidc/claims.ts';
 import { createAccountDirectory } from '../src/authn/accounts.ts';
 import { createPersonQueries } from '../src/register/persons.ts';
+import { createAgencyStaffDirectory } from '../src/oidc/agency-roles.ts';
 import { createPasswordHasher } from '../src/authn/passwords.ts';
 import { databaseFactory, type BenchDatabase, type DatabaseFactory } from './lib/register-db.ts';
 import { createLatencyRecorder, type LatencyRecorder } from './lib/latency.ts';
@@ -238,7 +239,7 @@ interface LookupRun {
 // findAccount and then claims, as the provider calls them for an ID token or userinfo,
 // one call at a time; each call timed on its own, and the pair.
 async function measureLookups(factory: DatabaseFactory, db: Db, ids: readonly string[], scope: string, warmup: readonly string[]): Promise<LookupRun> {
-  const findAccount = createFindAccount({ db, clock: systemClock, accounts: createAccountDirectory({ db, clock: systemClock }), persons: createPersonQueries(db), trustFramework: 'hawiya_national' });
+  const findAccount = createFindAccount({ db, clock: systemClock, accounts: createAccountDirectory({ db, clock: systemClock }), persons: createPersonQueries(db), trustFramework: 'hawiya_national', agencyRoles: createAgencyStaffDirectory({ db, clock: systemClock }) });
   const audited = scope.split(' ').includes('national_id');
   const find = createLatencyRecorder(ids.length);
   const claims = createLatencyRecorder(ids.length);

@@ -35,7 +35,8 @@ async function ready(): Promise<void> {
 try {
   await ready();
   const stack = await startExamples({ issuer, dataDir, ports });
-  process.stdout.write(`\nExample relying parties (sign in with a demo person above; youssef has an authenticator app):
+  process.stdout.write(`\nExample relying parties (sign in with a demo person above: youssef or karim reach substantial, which requests and payments need;
+karim is finance staff of the Interior and the Police, for the back office):
   citizen portal:   ${stack.urls.portal}/
   payment gateway:  ${stack.urls.payments}/   (finance back office: ${stack.urls.payments}/back-office)
   mobile app:       ${stack.urls.mobile}/

@@ -24,6 +24,10 @@ export interface ExampleStack {
 
 export const CLIENT_IDS = { portal: 'demo-portal', payments: 'demo-payments', mobile: 'demo-mobile' } as const;
 
+// The gateway's payment API as the demo seed registers it at Hawiya (a resource server of
+// the Treasury, the gateway's agency).
+export const PAYMENT_API = { identifier: 'https://payments.demo.example/api', scope: 'payments:initiate' } as const;
+
 export async function startExamples(options: { issuer: string; dataDir: string; ports: ExamplePorts; keepState?: boolean; processorDelayMs?: number }): Promise<ExampleStack> {
   // The seed registered these clients with these hosts: the portal and the gateway on
   // localhost, the app as a native client on the loopback address.
@@ -44,6 +48,7 @@ export async function startExamples(options: { issuer: string; dataDir: string; 
     issuer: options.issuer, baseUrl: urls.payments, clientId: CLIENT_IDS.payments,
     key: await loadClientKey(clientKeyFile(options.dataDir, CLIENT_IDS.payments)),
     merchants: [{ clientId: CLIENT_IDS.portal, name: 'Citizen portal', url: urls.portal }],
+    paymentApi: PAYMENT_API,
     dataDir: stateDir(CLIENT_IDS.payments),
     processorDelayMs: options.processorDelayMs ?? 1500,
   });

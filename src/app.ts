@@ -16,6 +16,7 @@ import { createProviderHolder, type ProviderHolder } from './oidc/provider-holde
 import { createFindAccount } from './oidc/claims.ts';
 import { authoriseClientToken, ADMIN_SCOPE } from './oidc/client-roles.ts';
 import { createAgencyDirectory, type AgencyDirectory } from './oidc/agencies.ts';
+import { createAgencyStaffDirectory, type AgencyStaffDirectory } from './oidc/agency-roles.ts';
 import { createInitialAccessTokenStore, type InitialAccessTokenStore } from './oidc/initial-access-tokens.ts';
 import { createResourceServerDirectory, type ResourceServerDirectory } from './oidc/resource-servers.ts';
 import { createRegistrationPolicies, initialAccessTokenPayload } from './oidc/registration.ts';
@@ -95,6 +96,7 @@ export interface Services {
   initialAccessTokens: InitialAccessTokenStore;
   resourceServers: ResourceServerDirectory;
   signing: SigningService;
+  agencyStaff: AgencyStaffDirectory;
 }
 
 export interface HawiyaApp {
@@ -151,10 +153,11 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const initialAccessTokens = createInitialAccessTokenStore({ db, clock });
   const resourceServers = createResourceServerDirectory({ db, clock });
   const stopWatchingResourceServers = await resourceServers.watch();
+  const agencyStaff = createAgencyStaffDirectory({ db, clock });
   const registrationPolicies = createRegistrationPolicies({ agencies, initialAccessTokens });
   const adapter = createAdapterFactory({ db, clock, clients, initialAccessToken: initialAccessTokenPayload(initialAccessTokens) });
   const persons = createPersonQueries(db);
-  const findAccount = createFindAccount({ db, clock, accounts, persons, trustFramework: config.verifiedClaims.trustFramework });
+  const findAccount = createFindAccount({ db, clock, accounts, persons, trustFramework: config.verifiedClaims.trustFramework, agencyRoles: agencyStaff });
   const pages = providerPages();
   const onError = (err: unknown) => log.error({ err }, 'background job failed');
 
@@ -189,7 +192,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   const signing = createSigningService({ db, clock, box, config });
   const services: Services = {
     config, db, clock, box, log, metrics, clients, accounts, persons, hasher, throttle, provider, registry, offices, staff, applications,
-    agencies, initialAccessTokens, resourceServers, signing,
+    agencies, initialAccessTokens, resourceServers, signing, agencyStaff,
   };
   const csrf = createCsrf(() => provider.keySet().cookieKeys);
   const limiter = createSecretEndpointLimiter({ throttle, limits: config.throttle.ip, refreshSeconds: 5, onError });

@@ -25,6 +25,7 @@ import { officeSchema } from './enrolment/offices.ts';
 import { STAFF_ROLES, type StaffRole } from './enrolment/staff.ts';
 import { CaAlreadyExists } from './signing/ca.ts';
 import { toPem } from './signing/x509.ts';
+import { AGENCY_ROLES, isAgencyRole } from './oidc/agency-roles.ts';
 
 const USAGE = `usage: hawiya <command>
 
@@ -36,6 +37,11 @@ const USAGE = `usage: hawiya <command>
   agencies list                 list agencies as JSON
   agencies show CODE            one agency, with its clients
   agencies token CODE [--ttl S] issue an initial access token for dynamic registration (shown once)
+  agencies staff add CODE E-ID --role finance
+                                give a person a role at an agency (released as the agency_roles claim)
+  agencies staff list [CODE]    list agency roles as JSON
+  agencies staff remove CODE E-ID --role finance
+                                take a role away (effective at the person's next sign-in)
   clients add JSON|- [--agency CODE]
                                 register a client (JSON argument, or - for stdin)
   clients list                  list clients as JSON
@@ -138,6 +144,23 @@ async function clientsCommand(config: Config, action: string | undefined, arg: s
       default:
         throw new UsageError(USAGE);
     }
+  });
+}
+
+// `agencies staff add|list|remove`: roles of persons at an agency; audited as `cli`.
+async function agencyStaffCommand(config: Config, operation: string | undefined, [agency, eid]: string[], options: { role?: string | undefined }): Promise<void> {
+  if (operation === 'add' || operation === 'remove') {
+    if (!agency || !eid) throw new UsageError(`agencies staff ${operation} needs an agency CODE and an e-ID number`);
+    if (!isAgencyRole(options.role)) throw new UsageError(`--role must be one of ${AGENCY_ROLES.join(', ')}`);
+  } else if (operation !== 'list') {
+    throw new UsageError(USAGE);
+  }
+  await withApp(config, async ({ services }) => {
+    if (operation === 'list') return print(await services.agencyStaff.list(agency));
+    const input = { agency: agency!, eid: eid!, role: options.role as (typeof AGENCY_ROLES)[number] };
+    if (operation === 'add') return print(await asUsage(services.agencyStaff.add(input, 'cli')));
+    if (!(await asUsage(services.agencyStaff.remove(input, 'cli')))) throw new UsageError(`${eid} holds no ${input.role} role at ${agency}`);
+    print({ removed: input });
   });
 }
 
@@ -306,7 +329,15 @@ async function start(config: Config, options: { demo: boolean }): Promise<void> 
   if (options.demo) {
     const seed = await seedDemo(hawiya.services);
     process.stdout.write(`\nHawiya demo on ${config.issuer}\n  discovery: ${config.issuer}/.well-known/openid-configuration\n  your account: ${config.issuer}/account\n`);
-    for (const account of seed.accounts) process.stdout.write(`  sign in as ${account.username} / ${account.password}${account.totp_secret ? ` (authenticator app secret ${account.totp_secret})` : ''}\n`);
+    for (const account of seed.accounts) {
+      const extras = [
+        account.totp_secret ? `authenticator app secret ${account.totp_secret}` : 'password only',
+        ...(account.staff ? [`${account.staff.role} at ${account.staff.office}`] : []),
+        ...(account.agency_roles ?? []),
+      ];
+      process.stdout.write(`  sign in as ${account.username} / ${account.password} (${account.name}: ${extras.join('; ')})\n`);
+    }
+    process.stdout.write('  a passkey: sign in at /account as karim (password and authenticator code), then add one under "Sign-in and security"\n');
     for (const client of seed.clients) process.stdout.write(`  client ${client.client_id}${client.client_secret ? ` secret ${client.client_secret}` : ''}\n`);
   }
   await startServer({ hawiya, db, log, port: config.port, host: config.host, shutdownDelaySeconds: config.shutdownDelaySeconds });
@@ -320,7 +351,7 @@ async function main(argv: string[]): Promise<void> {
       agency: { type: 'string' }, ttl: { type: 'string' }, role: { type: 'string' }, office: { type: 'string' },
     },
   });
-  const [command, action, arg] = positionals;
+  const [command, action, arg, ...rest] = positionals;
   if (values.help || !command) {
     process.stdout.write(`${USAGE}\n`);
     return;
@@ -344,6 +375,7 @@ async function main(argv: string[]): Promise<void> {
     case 'clients':
       return clientsCommand(config, action, arg, values);
     case 'agencies':
+      if (action === 'staff') return agencyStaffCommand(config, arg, rest, values);
       return agenciesCommand(config, action, arg, values);
     case 'demo':
       if (action === 'seed') {

@@ -1,8 +1,8 @@
 // The payment gateway: a confidential client of Hawiya (code + PKCE + PAR,
 // private_key_jwt). A merchant (the portal) sends the browser here with a signed payment
 // request; the person approves the payment at Hawiya (authorization_details of type
-// payment_initiation, at substantial: a step-up when the session is lower, no second
-// sign-in otherwise), chooses how to pay, and gets a receipt. Processors confirm
+// payment_initiation for the Treasury's payment API, at substantial: a step-up when the
+// session is lower, no second sign-in otherwise), chooses how to pay, and gets a receipt. Processors confirm
 // asynchronously through signed events; the merchant is told with a signed notice.
 import Koa, { type Context } from 'koa';
 import Router from '@koa/router';
@@ -47,6 +47,9 @@ export interface GatewayOptions {
   clientId: string;
   key: ClientKey;
   merchants: readonly MerchantOptions[];
+  // The payment API registered at Hawiya for the gateway's agency (a resource server):
+  // payment approvals (rich authorization requests) ride on it.
+  paymentApi: { identifier: string; scope: string };
   dataDir: string | null;
   // How long the simulated processors take to confirm.
   processorDelayMs: number;
@@ -58,7 +61,7 @@ export function createGateway(options: GatewayOptions) {
   const discover = lazyDiscovery({ issuer: options.issuer, clientId: options.clientId, key: options.key });
   const sessions = createSessions({ file: options.dataDir && join(options.dataDir, 'sessions.json'), cookie: 'payments_session' });
   const payments = createPayments(options.dataDir && join(options.dataDir, 'payments.json'));
-  const signIn: SignInDeps = { discover, sessions, redirectUri: `${options.baseUrl}/callback`, scope: 'openid profile' };
+  const signIn: SignInDeps = { discover, sessions, redirectUri: `${options.baseUrl}/callback`, scope: 'openid profile agency_roles' };
   const verifier = createLogoutTokenVerifier({ issuer: options.issuer, clientId: options.clientId, keys: issuerKeys(discover) });
   const merchants: Merchant[] = options.merchants.map((merchant) => ({
     clientId: merchant.clientId, name: merchant.name,
@@ -92,7 +95,7 @@ export function createGateway(options: GatewayOptions) {
   // Approving a payment is a sign-in for it at Hawiya, carrying the payment's details.
   const approveAtHawiya = (ctx: Context, locale: Locale, payment: Payment) => {
     return startSignIn(signIn, ctx, {
-      level: 'substantial', locale, returnTo: `/payments/${payment.id}`, purpose: payment.id,
+      level: 'substantial', locale, returnTo: `/payments/${payment.id}`, purpose: payment.id, resource: options.paymentApi,
       authorizationDetails: [{ ...paymentInitiation(payment, { name: payeeName(locale, payment) }, options.baseUrl) }],
     });
   };

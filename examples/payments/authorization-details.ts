@@ -1,9 +1,9 @@
 // RFC 9396 rich authorization requests: the gateway asks Hawiya to have the person
 // approve this payment (type payment_initiation, in the schema Hawiya registers for it:
 // an exact decimal amount, the creditor's name, the agency and the reference), so the
-// consent page can show the amount and the payee. When Hawiya's token response says what
-// was granted (§7), it must be exactly what was asked; a different amount, agency or
-// reference is refused.
+// consent page can show the amount and the payee. Hawiya's token response says what was
+// granted (§7): it must be exactly what was asked; a different amount, agency or
+// reference, or no word of what was approved, is refused.
 import type { Payment } from './payments.ts';
 
 export interface PaymentInitiation {
@@ -30,11 +30,10 @@ export class DetailsMismatch extends Error {}
 
 const asRecord = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? value as Record<string, unknown> : {});
 
-// Returns whether Hawiya confirmed the details (true), or granted without saying (false:
-// a provider without RAR); throws when what was granted differs from the payment. The
-// agency decides where the money settles, so it is checked with the amount.
-export function checkGrantedDetails(granted: unknown, payment: Payment): boolean {
-  if (granted === undefined) return false;
+// Returns true when Hawiya confirmed exactly this payment; throws otherwise. The agency
+// decides where the money settles, so it is checked with the amount.
+export function checkGrantedDetails(granted: unknown, payment: Payment): true {
+  if (granted === undefined) throw new DetailsMismatch('Hawiya did not say what was approved');
   if (!Array.isArray(granted)) throw new DetailsMismatch('authorization_details is not a list');
   const payments = granted.map(asRecord).filter((detail) => detail.type === 'payment_initiation');
   if (payments.length !== 1) throw new DetailsMismatch('expected exactly one payment_initiation');

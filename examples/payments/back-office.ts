@@ -1,7 +1,7 @@
 // The agency finance back office, for agency staff. Who may see which agency comes from
-// Hawiya's claims: a `hawiya_roles` entry "finance:<agency id>" in userinfo. Hawiya
-// releases no such claim until agency federation (staff roles) lands; until then every
-// person is shown that they hold no finance role.
+// Hawiya's claims: an `agency_roles` entry "finance:<agency id>" (the gateway is registered
+// with the agency_roles scope; operators keep the roles with `hawiya agencies staff`).
+// The roles are read at sign-in: a role taken away ends at the next sign-in.
 import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { html } from '../shared/html.ts';

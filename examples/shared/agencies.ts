@@ -1,6 +1,7 @@
 // The 13 fictional agencies of the examples, shared by the portal (its catalogue) and the
-// gateway (the payees). Kept here until Hawiya's own agency registry (agency federation)
-// lands; then the examples should read agencies from there.
+// gateway (the payees). The demo seed enters the same agencies in Hawiya's agency register
+// (src/demo/agencies.ts); Hawiya offers relying parties no API to read it (the admin API
+// is for operators), so the examples keep their own copy, as an agency's service would.
 import type { Text } from './locale.ts';
 
 export interface Agency {

@@ -16,14 +16,17 @@ export const personSchema = z.object({
   amr: z.array(z.string()),
   authTime: z.number(),
   idToken: z.string(),
-  // Hawiya's claims about the person's roles (the finance back office reads them).
+  // Hawiya's agency_roles claim, "finance:<agency>" (the finance back office reads it).
   roles: z.array(z.string()).default([]),
 });
 export type Person = z.infer<typeof personSchema>;
 
 // `details`: the authorization_details asked for; `purpose`: what the sign-in is for (the
-// gateway's payment id).
-const pendingSignInSchema = z.object({ state: z.string(), verifier: z.string(), returnTo: z.string(), level: z.string(), startedAt: z.number(), details: z.string().optional(), purpose: z.string().optional() });
+// gateway's payment id); `resource`: the API the access token is for, if any.
+const pendingSignInSchema = z.object({
+  state: z.string(), verifier: z.string(), returnTo: z.string(), level: z.string(), startedAt: z.number(),
+  details: z.string().optional(), purpose: z.string().optional(), resource: z.string().optional(),
+});
 export type PendingSignIn = z.infer<typeof pendingSignInSchema>;
 
 const sessionSchema = z.object({

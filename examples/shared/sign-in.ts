@@ -1,7 +1,8 @@
 // Signing a person in through Hawiya: authorization code with PKCE, pushed to Hawiya
 // first (PAR, RFC 9126) with the example's private_key_jwt, and a level of assurance
 // asked with acr_values. The callback checks state and iss (openid-client does), the
-// level reached, then reads the names from userinfo.
+// level reached, then reads the names (and roles) from userinfo, or from the ID token when
+// the access token is for an agency's API (a resource indicator, RFC 8707).
 import type { Context } from 'koa';
 import { client } from './oidc-client.ts';
 import { ACR, reaches, type Level } from './chrome-messages.ts';
@@ -29,8 +30,10 @@ export interface SignInRequest {
   level: Level;
   returnTo: string;
   locale: Locale;
-  // RFC 9396 rich authorization request (the gateway's payment_initiation).
+  // RFC 9396 rich authorization request (the gateway's payment_initiation). At Hawiya,
+  // details ride on an API of the client's agency: `resource` (RFC 8707) and its scope.
   authorizationDetails?: readonly Record<string, unknown>[];
+  resource?: { identifier: string; scope: string };
   purpose?: string;
 }
 
@@ -46,11 +49,15 @@ export async function startSignIn(deps: SignInDeps, ctx: Context, request: SignI
   const state = client.randomState();
   const details = request.authorizationDetails ? JSON.stringify(request.authorizationDetails) : undefined;
   deps.sessions.update(session.id, (each) => {
-    each.pending = { state, verifier, returnTo: safeReturnPath(request.returnTo), level: request.level, startedAt: Math.floor(Date.now() / 1000), ...(details ? { details } : {}), ...(request.purpose ? { purpose: request.purpose } : {}) };
+    each.pending = {
+      state, verifier, returnTo: safeReturnPath(request.returnTo), level: request.level, startedAt: Math.floor(Date.now() / 1000),
+      ...(details ? { details } : {}), ...(request.purpose ? { purpose: request.purpose } : {}), ...(request.resource ? { resource: request.resource.identifier } : {}),
+    };
   });
   const url = await client.buildAuthorizationUrlWithPAR(config, {
     redirect_uri: deps.redirectUri,
-    scope: deps.scope,
+    scope: request.resource ? `${deps.scope} ${request.resource.scope}` : deps.scope,
+    ...(request.resource ? { resource: request.resource.identifier } : {}),
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
     state,
@@ -94,8 +101,11 @@ export async function finishSignIn(deps: SignInDeps, ctx: Context, baseUrl: stri
   // Levels are ordered: the one asked for, or higher. Hawiya never answers with less,
   // and this check makes sure of it.
   if (!reaches(claims.acr, pending.level as Level)) throw new SignInError('unmet_level', `acr ${String(claims.acr)} is below ${pending.level}`);
-  const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
-  const roles = Array.isArray(info.hawiya_roles) ? info.hawiya_roles.filter((role): role is string => typeof role === 'string') : [];
+  // An access token for an agency's API is not for userinfo; Hawiya then puts the claims
+  // of the granted scopes in the ID token (OpenID Connect Core §5.4).
+  const info: Record<string, unknown> = pending.resource ? claims : await client.fetchUserInfo(config, tokens.access_token, claims.sub);
+  // Hawiya's agency_roles claim ("finance:<agency>"), for clients registered with its scope.
+  const roles = Array.isArray(info.agency_roles) ? info.agency_roles.filter((role): role is string => typeof role === 'string') : [];
   const person: Person = {
     sub: claims.sub,
     ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}),

@@ -1,5 +1,6 @@
 // Demo data: fictional persons with accounts, fictional offices with two of those persons
-// on their staff, and the example relying parties' clients.
+// on their staff, the agencies (agencies.ts) with one person as finance staff of two of
+// them, and the example relying parties' clients, each under its agency.
 // Idempotent: a second run changes nothing and prints the same JSON (client secrets are
 // read back, persons found by civil number, the examples' keys read from DATA_DIR).
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,9 @@ import type { Services } from '../app.ts';
 import { writeRegistryFile } from '../register/generate.ts';
 import { setAccountPassword } from '../authn/accounts.ts';
 import { generateClientSecret, needsSecret, type ClientMetadata } from '../oidc/clients.ts';
+import { validateMetadata, withinAgency } from '../oidc/onboarding.ts';
+import type { AgencyRole } from '../oidc/agency-roles.ts';
+import { seedAgencies, DIGITAL_SERVICES, TREASURY } from './agencies.ts';
 import { enterPerson } from '../register/register.ts';
 import type { RegistryRecord } from '../register/person.ts';
 import { officeSchema, type Office } from '../enrolment/offices.ts';
@@ -19,7 +23,8 @@ import type { StaffRole } from '../enrolment/staff.ts';
 
 export interface DemoSeed {
   // totp_secret: the authenticator-app secret of a person who has one (base32).
-  accounts: Array<{ username: string; password: string; name: string; totp_secret?: string; staff?: { role: StaffRole; office: string } }>;
+  // agency_roles: the person's roles at agencies, as Hawiya releases them ("finance:police").
+  accounts: Array<{ username: string; password: string; name: string; totp_secret?: string; staff?: { role: StaffRole; office: string }; agency_roles?: string[] }>;
   clients: Array<{ client_id: string; client_secret?: string; redirect_uris: string[] }>;
 }
 
@@ -34,6 +39,8 @@ interface DemoPerson {
   // An authenticator app, for a person who signs in at substantial (fixed, like the
   // password, so the demo prints the same secret every time).
   totpSecret?: string;
+  // Roles at agencies (the gateway's finance back office).
+  agencyRoles?: Array<{ agency: string; role: AgencyRole }>;
 }
 
 // Fictional offices, named after the demo's fictional places; no real emblem or office.
@@ -64,6 +71,18 @@ const DEMO_PERSONS: DemoPerson[] = [
       names: { ar: { given: 'يوسف', father: 'محمد', grandfather: 'علي', family: 'بن علي' }, lat: { given: 'Youssef', father: 'Mohamed', grandfather: 'Ali', family: 'Benali' } },
     },
   },
+  {
+    // A passkey cannot be handed over in a file: Karim signs in with his password and
+    // authenticator app, then adds a passkey at /account (README.md says how).
+    alias: 'karim',
+    password: 'demo-karim-2026!',
+    totpSecret: 'KRUGS4ZANFZSAYJAMRSW233LMV4TEMBS',
+    agencyRoles: [{ agency: 'interior', role: 'finance' }, { agency: 'police', role: 'finance' }],
+    record: {
+      civilNumber: '1920607007', birthDate: '1992-06-07', birthplace: 'Wadi Salam', sex: 'M', nationality: 'HWY', status: 'alive', version: 1, locale: 'en',
+      names: { ar: { given: 'كريم', father: 'سعيد', grandfather: 'حسن', family: 'المنصوري' }, lat: { given: 'Karim', father: 'Said', grandfather: 'Hassan', family: 'Mansouri' } },
+    },
+  },
 ];
 
 export interface DemoPorts {
@@ -92,10 +111,11 @@ async function ensureExampleKey(dataDir: string, clientId: string): Promise<JWK>
   return { ...publicJwk, alg: 'ES256', use: 'sig' };
 }
 
-// The three example relying parties. backchannel_logout_uri is kept in the registry and
-// takes effect once the provider delivers back-channel logout (agency federation).
-// The portal and its app are one service of the state, so they see the same `sub`
-// (public); the gateway sees its own pairwise one.
+// The three example relying parties, each registered for its agency (agencies.ts). The
+// portal and its app belong to one agency, so they share its pairwise sector and see the
+// same `sub`; the gateway, the Treasury's, sees another. The gateway may ask for the
+// person's agency roles (its back office) and for payment_initiation details, which ride
+// on the Treasury's payment API (DEMO_PAYMENTS_API).
 export function demoClients(ports: DemoPorts, keys: { portal: JWK; payments: JWK }): ClientMetadata[] {
   const portal = `http://localhost:${ports.portal}`;
   const payments = `http://localhost:${ports.payments}`;
@@ -105,7 +125,8 @@ export function demoClients(ports: DemoPorts, keys: { portal: JWK; payments: JWK
       client_id: 'demo-portal', client_name: 'Citizen portal',
       redirect_uris: [`${portal}/callback`], post_logout_redirect_uris: [`${portal}/`],
       grant_types: ['authorization_code'], token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256',
-      jwks: { keys: [keys.portal] }, require_pushed_authorization_requests: true, subject_type: 'public',
+      jwks: { keys: [keys.portal] }, require_pushed_authorization_requests: true,
+      hawiya_agency: DIGITAL_SERVICES, scope: 'openid profile',
       backchannel_logout_uri: `${portal}/backchannel-logout`, backchannel_logout_session_required: true,
     },
     {
@@ -114,17 +135,23 @@ export function demoClients(ports: DemoPorts, keys: { portal: JWK; payments: JWK
       grant_types: ['authorization_code'], token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256',
       jwks: { keys: [keys.payments] }, require_pushed_authorization_requests: true,
       authorization_details_types: ['payment_initiation'],
+      hawiya_agency: TREASURY, scope: 'openid profile agency_roles',
       backchannel_logout_uri: `${payments}/backchannel-logout`, backchannel_logout_session_required: true,
     },
     {
       client_id: 'demo-mobile', client_name: 'Mobile app', application_type: 'native',
       redirect_uris: [`${mobile}/callback`], post_logout_redirect_uris: [`${mobile}/`],
       grant_types: ['authorization_code', 'refresh_token'], token_endpoint_auth_method: 'none',
-      dpop_bound_access_tokens: true, subject_type: 'public',
+      dpop_bound_access_tokens: true,
+      hawiya_agency: DIGITAL_SERVICES, scope: 'openid offline_access profile',
       backchannel_logout_uri: `${mobile}/backchannel-logout`, backchannel_logout_session_required: true,
     },
   ];
 }
+
+const sameMetadata = (stored: Record<string, unknown>, wanted: Record<string, unknown>) =>
+  Object.keys(stored).length === Object.keys(wanted).length
+  && Object.entries(wanted).every(([key, value]) => JSON.stringify(stored[key]) === JSON.stringify(value));
 
 async function seedPerson(services: Services, demo: DemoPerson): Promise<DemoSeed['accounts'][number]> {
   const person = await enterPerson(services, demo.record, { actor: 'cli' });
@@ -141,9 +168,12 @@ async function seedPerson(services: Services, demo: DemoPerson): Promise<DemoSee
     if (!(await confirmTotpEnrolment(services, person.id, await generate({ secret: demo.totpSecret, epoch: previousStep })))) throw new Error('the demo authenticator app could not be confirmed');
   }
   if (demo.staff) await seedStaff(services, person.id, person.eid, demo.staff);
+  // add() changes nothing, and audits nothing, when the role is held already.
+  for (const held of demo.agencyRoles ?? []) await services.agencyStaff.add({ eid: person.eid, ...held }, 'cli');
   return {
     username, password: demo.password, name: `${demo.record.names.lat.given} ${demo.record.names.lat.family}`,
     ...(demo.totpSecret ? { totp_secret: demo.totpSecret } : {}), ...(demo.staff ? { staff: demo.staff } : {}),
+    ...(demo.agencyRoles ? { agency_roles: demo.agencyRoles.map((held) => `${held.role}:${held.agency}`).sort() } : {}),
   };
 }
 
@@ -180,6 +210,7 @@ export async function seedDemo(services: Services, ports: DemoPorts = DEMO_PORTS
   await seedOffices(services);
   // The demo signs with a CA of its own, made once (in production: `hawiya ca init`).
   if (!(await loadCa(services.db))) await services.signing.initCa('demo');
+  await seedAgencies(services);
   for (const demo of DEMO_PERSONS) seed.accounts.push(await seedPerson(services, demo));
   const { dataDir } = services.config;
   const keys = { portal: await ensureExampleKey(dataDir, 'demo-portal'), payments: await ensureExampleKey(dataDir, 'demo-payments') };
@@ -187,8 +218,11 @@ export async function seedDemo(services: Services, ports: DemoPorts = DEMO_PORTS
     const existing = await services.clients.find(metadata.client_id);
     const secret = needsSecret(metadata) ? (existing?.client_secret as string | undefined) ?? generateClientSecret() : undefined;
     const full = secret ? { ...metadata, client_secret: secret } : metadata;
-    await services.provider.current().Client.validate(full);
-    await services.clients.save(full);
+    // As an operator registers an agency's client: within the agency's scopes, validated
+    // by the provider; written (and audited) only when it changed.
+    await withinAgency(services.agencies, full);
+    await validateMetadata(services.provider.current(), full);
+    if (!existing || !sameMetadata(existing, full)) await services.clients.save(full, 'cli');
     seed.clients.push({ client_id: metadata.client_id, ...(secret ? { client_secret: secret } : {}), redirect_uris: metadata.redirect_uris as string[] });
   }
   return seed;

@@ -8,8 +8,9 @@ import { appendAudit } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
 
 // Scopes an agency may be allowed. hawiya:admin is not among them: no agency client may
-// ever hold the admin API's scope.
-export const AGENCY_SCOPES = ['openid', 'offline_access', 'profile', 'gender', 'national_id'] as const;
+// ever hold the admin API's scope. agency_roles releases the person's roles at agencies
+// (agency-roles.ts), for an agency's back office.
+export const AGENCY_SCOPES = ['openid', 'offline_access', 'profile', 'gender', 'national_id', 'agency_roles'] as const;
 
 const name = z.string().trim().min(1).max(200);
 

@@ -1,6 +1,7 @@
 // What the provider releases about a person, read from the register at every request so
 // a name change shows at the next sign-in. The e-ID number goes out only under the
-// national_id scope, which only entitled clients may hold, and each release is audited.
+// national_id scope, and the person's agency roles only under agency_roles: only clients
+// registered with those scopes may ask for them, and each release is audited.
 import { createHmac } from 'node:crypto';
 import type { Db } from '../db/db.ts';
 import type { Clock } from '../clock.ts';
@@ -8,6 +9,7 @@ import type { AccountDirectory } from '../authn/accounts.ts';
 import type { PersonQueries, Person } from '../register/persons.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 import { releaseVerifiedClaims } from './verified-claims.ts';
+import type { AgencyStaffDirectory } from './agency-roles.ts';
 
 // The claims each scope releases.
 export const SCOPE_CLAIMS = {
@@ -21,7 +23,16 @@ export const SCOPE_CLAIMS = {
   national_id: ['national_id'],
   // OIDC4IDA: how the person was verified in person; only for clients registered with it.
   verified_claims: ['verified_claims'],
+  // The roles the person holds at agencies ("finance:<agency>", agency-roles.ts): not
+  // about who the person is, so never inside verified_claims.
+  agency_roles: ['agency_roles'],
 };
+
+// Scopes whose claims describe the person's identity, and so may be vouched for inside
+// verified_claims.
+const NOT_IDENTITY = new Set(['openid', 'verified_claims', 'agency_roles']);
+
+export const IDENTITY_CLAIMS = Object.entries(SCOPE_CLAIMS).filter(([scope]) => !NOT_IDENTITY.has(scope)).flatMap(([, claims]) => claims);
 
 // The scope a claim belongs to, so the claims parameter cannot ask for more than the
 // client's registered scopes allow (national_id above all).
@@ -33,7 +44,7 @@ export function scopeOfClaim(claim: string): string | undefined {
 export function entitledClaim(entitledScopes: readonly string[]): (claim: string) => boolean {
   return (claim) => {
     const scope = scopeOfClaim(claim);
-    return scope !== undefined && scope !== 'openid' && scope !== 'verified_claims' && entitledScopes.includes(scope);
+    return scope !== undefined && !NOT_IDENTITY.has(scope) && entitledScopes.includes(scope);
   };
 }
 
@@ -92,6 +103,7 @@ export interface FindAccountDeps {
   persons: PersonQueries;
   // The trust_framework of verified_claims.
   trustFramework: string;
+  agencyRoles: Pick<AgencyStaffDirectory, 'claimOf'>;
 }
 
 export interface FoundAccount {
@@ -120,8 +132,21 @@ export function createFindAccount(deps: FindAccountDeps) {
         const verified = await releaseVerifiedClaims(deps, {
           personId: person.id, clientId, use, requested: requested?.verified_claims, available: claims, entitledScopes, isEntitled: entitledClaim(entitledScopes),
         });
-        return { ...claims, ...verified, sub: account.id };
+        const roles = scope.split(' ').includes('agency_roles') ? await releaseAgencyRoles(deps, person.id, clientId, use) : {};
+        return { ...claims, ...verified, ...roles, sub: account.id };
       },
     };
   };
+}
+
+// The scope is granted only to clients registered with it (the provider's scope allow-list),
+// so reaching here means the client is entitled. A person with no role gets no claim, and
+// nothing is audited; every release of a role is.
+async function releaseAgencyRoles(deps: FindAccountDeps, personId: string, clientId: string | undefined, use: string): Promise<{ agency_roles?: string[] }> {
+  const roles = await deps.agencyRoles.claimOf(personId);
+  if (roles.length === 0) return {};
+  await deps.db.transaction((tx) => appendAudit(tx, deps.clock, {
+    actor: `client:${clientId ?? 'unknown'}`, action: 'claims.agency_roles.released', subject: personId, details: { use, roles },
+  }));
+  return { agency_roles: roles };
 }

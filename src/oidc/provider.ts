@@ -8,7 +8,7 @@ import type { Db } from '../db/db.ts';
 import type { Clock } from '../clock.ts';
 import type { KeySet } from './keys.ts';
 import type { Adapter } from 'oidc-provider';
-import { SCOPE_CLAIMS, pairwiseSubject, claimsBeyondEntitlement, entitledClaim, type FoundAccount } from './claims.ts';
+import { SCOPE_CLAIMS, IDENTITY_CLAIMS, pairwiseSubject, claimsBeyondEntitlement, entitledClaim, type FoundAccount } from './claims.ts';
 import { verifiedClaimsBeyondEntitlement, verifiedClaimsMetadata } from './verified-claims.ts';
 import { ADMIN_SCOPE } from './client-roles.ts';
 import { ACR } from '../authn/assurance.ts';
@@ -96,7 +96,7 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     // OIDC4IDA §8: what verified_claims can carry, and how the identity was verified.
     discovery: {
       claim_types_supported: ['normal'],
-      ...verifiedClaimsMetadata(config.verifiedClaims.trustFramework, Object.entries(SCOPE_CLAIMS).filter(([scope]) => scope !== 'openid' && scope !== 'verified_claims').flatMap(([, claims]) => claims)),
+      ...verifiedClaimsMetadata(config.verifiedClaims.trustFramework, IDENTITY_CLAIMS),
     },
     loadExistingGrant,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: createInteractionPolicy() },

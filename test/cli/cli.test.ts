@@ -150,7 +150,7 @@ describe(`the hawiya command (${backend})`, function () {
     assert.equal(first.code, 0, first.stderr);
     const second = await hawiya(['demo', 'seed', '--json'], env);
     assert.equal(second.stdout, first.stdout);
-    const seed = JSON.parse(first.stdout) as { accounts: Array<{ username: string; password: string; totp_secret?: string }>; clients: Array<{ client_id: string; client_secret?: string; redirect_uris: string[] }> };
+    const seed = JSON.parse(first.stdout) as { accounts: Array<{ username: string; password: string; totp_secret?: string; agency_roles?: string[] }>; clients: Array<{ client_id: string; client_secret?: string; redirect_uris: string[] }> };
     assert.ok(seed.accounts.length >= 2);
     assert.ok(seed.accounts.every((account) => account.username && account.password));
     assert.deepEqual(seed.clients.map((client) => client.client_id).sort(), ['demo-mobile', 'demo-payments', 'demo-portal']);
@@ -165,7 +165,39 @@ describe(`the hawiya command (${backend})`, function () {
     assert.match(seed.accounts.find((account) => account.username === 'youssef')?.totp_secret ?? '', /^[A-Z2-7]{16,}$/);
     // The embedded civil registry was written, with the demo persons in it.
     const registry = readFileSync(join(env.DATA_DIR!, 'registry.jsonl'), 'utf8').trim().split('\n');
-    assert.equal(registry.length, 1002);
+    assert.equal(registry.length, 1003);
+    // The agencies, the gateway's payment API and the clients under their agencies.
+    const agencies = JSON.parse((await hawiya(['agencies', 'list'], env)).stdout) as Array<{ code: string }>;
+    assert.equal(agencies.length, 15);
+    const gateway = JSON.parse((await hawiya(['clients', 'show', 'demo-payments'], env)).stdout) as { hawiya_agency: string; scope: string };
+    assert.equal(gateway.hawiya_agency, 'treasury');
+    assert.equal(gateway.scope, 'openid profile agency_roles');
+    assert.deepEqual(seed.accounts.find((account) => account.username === 'karim')?.agency_roles, ['finance:interior', 'finance:police']);
+  });
+
+  it('gives, lists and takes away agency roles, audited as the command line', async () => {
+    const staff = JSON.parse((await hawiya(['agencies', 'staff', 'list', 'police'], env)).stdout) as Array<{ eid: string; role: string; name: string; agency: string }>;
+    assert.deepEqual(staff.map((member) => [member.agency, member.role, member.name]), [['police', 'finance', 'Karim Mansouri']]);
+    const { eid } = staff[0]!;
+    const added = await hawiya(['agencies', 'staff', 'add', 'tax', eid, '--role', 'finance'], env);
+    assert.equal(added.code, 0, added.stderr);
+    assert.deepEqual(JSON.parse(added.stdout), { agency: 'tax', eid, role: 'finance', name: 'Karim Mansouri' });
+    assert.equal((await hawiya(['agencies', 'staff', 'add', 'tax', eid, '--role', 'boss'], env)).code, 2);
+    assert.match((await hawiya(['agencies', 'staff', 'add', 'nowhere', eid, '--role', 'finance'], env)).stderr, /no agency nowhere/);
+    assert.match((await hawiya(['agencies', 'staff', 'add', 'tax', '000000000000', '--role', 'finance'], env)).stderr, /no living person has this e-ID number/);
+    const removed = await hawiya(['agencies', 'staff', 'remove', 'tax', eid, '--role', 'finance'], env);
+    assert.equal(removed.code, 0, removed.stderr);
+    const again = await hawiya(['agencies', 'staff', 'remove', 'tax', eid, '--role', 'finance'], env);
+    assert.equal(again.code, 2);
+    assert.match(again.stderr, /holds no finance role at tax/);
+    const db = testDb ? testDb.reopen() : createDb({ dataDir: env.DATA_DIR! });
+    try {
+      const { rows } = await db.query<{ action: string; actor: string }>(`SELECT action, actor FROM audit_log WHERE action LIKE 'agency_role.%' ORDER BY seq`);
+      // The seed's two roles, then the one added and taken away here.
+      assert.deepEqual(rows.map((row) => `${row.actor} ${row.action}`), ['cli agency_role.added', 'cli agency_role.added', 'cli agency_role.added', 'cli agency_role.removed']);
+    } finally {
+      if (!testDb) await db.close();
+    }
   });
 
   it('rotates keys: the new ones are listed beside the old', async () => {

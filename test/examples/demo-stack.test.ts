@@ -2,8 +2,10 @@
 // `npm run demo` seeds it, and the three example relying parties started as
 // `npm run demo` starts them (examples/stack.ts), each on a free loopback port. One
 // person's day, in order: sign in at the portal with password and authenticator app;
-// open the gateway with no sign-in; pay for a service; see it paid; open the mobile app
-// already signed in, its DPoP-bound API call working; sign out once. Screenshots in
+// open the gateway with no sign-in; pay for a service, approving the amount and payee on
+// Hawiya's consent page; see it paid; open the mobile app already signed in, its
+// DPoP-bound API call working; sign out once, at the portal, and find the gateway and the
+// app signed out too (back-channel logout). Screenshots in
 // Arabic and English go to artifacts/screenshots/. Chromium is required: the suite
 // fails, never skips, when it is missing.
 import assert from 'node:assert/strict';
@@ -58,7 +60,8 @@ describe(`the demo stack in a browser (${backend})`, function () {
     browser = await launchChromium();
     testDb = await createTestDb();
     dataDir = mkdtempSync(join(tmpdir(), 'hawiya-demo-'));
-    hawiya = await startHawiya({ db: testDb.db, kek: newKek(), config: { dataDir } });
+    // Back-channel logout is delivered by a queue worker; each second here, not every five.
+    hawiya = await startHawiya({ db: testDb.db, kek: newKek(), config: { dataDir, backchannelLogout: { intervalSeconds: 1 } } });
     const ports = { portal: await freePort(), payments: await freePort(), mobile: await freePort() };
     seed = await seedDemo(hawiya.hawiya.services, ports);
     stack = await startExamples({ issuer: hawiya.url, dataDir, ports, keepState: false, processorDelayMs: 200 });
@@ -109,7 +112,15 @@ describe(`the demo stack in a browser (${backend})`, function () {
     reference = (await page.locator('[data-reference]').textContent()) ?? '';
     assert.match(reference, /^R-[A-Z2-9]{8}$/);
     await page.getByRole('button', { name: 'Pay on the payment gateway', exact: true }).click();
-    // Hawiya approves the payment for the signed-in person, at substantial: no page.
+    // No sign-in (the session is at substantial already), but Hawiya's consent page shows
+    // the payment (authorization_details) for the person to approve.
+    await heading(t('consent.title')).waitFor();
+    assert.equal(await signInPage().isVisible(), false);
+    const consent = await page.locator('main').textContent() ?? '';
+    assert.match(consent, /10\.00/);
+    assert.match(consent, new RegExp(reference));
+    await shot('hawiya-payment-consent-en');
+    await page.getByRole('button', { name: t('consent.allow'), exact: true }).click();
     await heading('How do you want to pay?').waitFor();
     assert.equal(await page.locator('[data-amount]').textContent(), '10.00 HWD');
     await assertNoSeriousAxeViolations(page, 'the gateway\'s payment page');
@@ -135,7 +146,8 @@ describe(`the demo stack in a browser (${backend})`, function () {
     await page.getByRole('button', { name: 'تسجيل الدخول عبر هوية', exact: true }).click();
     await page.waitForURL((url) => url.href.startsWith(stack.urls.mobile) || url.pathname.startsWith('/interaction'));
     assert.equal(await signInPage().isVisible(), false, 'Hawiya does not ask for a sign-in again');
-    // The app asks for offline access (a refresh token), which Hawiya always confirms.
+    // A native public client: Hawiya asks the person at each of its sign-ins (RFC 8252
+    // §8.6), and offline_access comes only with prompt=consent (OpenID Connect Core §11).
     await page.getByRole('button', { name: translate('ar', 'consent.allow'), exact: true }).click();
     await page.locator('[data-requests] [data-status="paid"]').waitFor();
     assert.match(await page.locator('[data-requests]').textContent() ?? '', new RegExp(reference));
@@ -156,11 +168,16 @@ describe(`the demo stack in a browser (${backend})`, function () {
     await signInPage().waitFor();
   });
 
-  // Needs the provider to deliver back-channel logout (agency federation). It runs by
-  // itself once Hawiya's discovery says backchannel_logout_supported.
-  it('5. (back-channel logout) the gateway and the mobile app ask for a sign-in again', async function () {
-    const discovery = await (await fetch(`${hawiya.url}/.well-known/openid-configuration`)).json() as { backchannel_logout_supported?: boolean };
-    if (!discovery.backchannel_logout_supported) this.skip();
+  it('6. and the gateway and the mobile app ask for a sign-in again (back-channel logout)', async () => {
+    // Hawiya's queue posts one logout token to each of the three; wait until all went out.
+    const delivered = async () => (await testDb.db.query<{ pending: number }>(
+      `SELECT count(*)::int AS pending FROM logout_deliveries WHERE delivered_at IS NULL AND client_id IN ('demo-portal', 'demo-payments', 'demo-mobile')`,
+    )).rows[0]!.pending === 0;
+    const { rows } = await testDb.db.query<{ client_id: string }>('SELECT client_id FROM logout_deliveries ORDER BY client_id');
+    assert.deepEqual(rows.map((row) => row.client_id), ['demo-mobile', 'demo-payments', 'demo-portal']);
+    for (const started = Date.now(); !(await delivered()); await new Promise((resolve) => setTimeout(resolve, 100))) {
+      if (Date.now() - started > 15_000) assert.fail('the logout tokens were not delivered');
+    }
     await page.goto(`${stack.urls.payments}/?lang=en`);
     await signInPage().waitFor();
     await page.goto(`${stack.urls.mobile}/`);

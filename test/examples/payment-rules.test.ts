@@ -59,7 +59,7 @@ describe('the gateway\'s payment rules', () => {
     const payment = payments.open('demo-portal', request());
     const asked = paymentInitiation(payment, { name: 'Ministry of Interior' }, 'http://gateway');
     assert.equal(checkGrantedDetails([asked], payment), true);
-    assert.equal(checkGrantedDetails(undefined, payment), false, 'a provider without RAR grants without saying');
+    assert.throws(() => checkGrantedDetails(undefined, payment), DetailsMismatch, 'a grant that does not say what was approved');
     assert.throws(() => checkGrantedDetails([{ ...asked, amount: { currency: 'HWD', value: '1.00' } }], payment), DetailsMismatch);
     assert.throws(() => checkGrantedDetails([{ ...asked, agency: 'justice' }], payment), DetailsMismatch);
     assert.throws(() => checkGrantedDetails([{ ...asked, reference: 'another' }], payment), DetailsMismatch);

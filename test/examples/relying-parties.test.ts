@@ -2,7 +2,8 @@
 // portal's sign-in (PAR, private_key_jwt), step-up and its refusal, back-channel logout
 // with logout tokens signed by Hawiya's own key, the gateway's refusal of bad payment
 // requests, a payment end to end with a double submit, forged processor events and
-// merchant notices, the DPoP-only API for the app, and the back office's role check.
+// merchant notices, the DPoP-only API for the app, and the back office's role check with
+// the agency_roles claim Hawiya releases.
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { generateKeyPair, importJWK, SignJWT, exportJWK, type CryptoKey, type JW
 import { backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { UserAgent, hiddenInput, formAction, type Page } from '../support/user-agent.ts';
 import { seedDemo, type DemoSeed } from '../../src/demo/seed.ts';
+import { pairwiseSubject } from '../../src/oidc/claims.ts';
 import { startExamples, CLIENT_IDS, type ExampleStack } from '../../examples/stack.ts';
 import { clientKeyFile, loadClientKey, type ClientKey } from '../../examples/shared/client-key.ts';
 import { signEvent } from '../../examples/payments/processors/simulator.ts';
@@ -46,8 +48,12 @@ describe(`the example relying parties over HTTP (${backend})`, function () {
   let gatewayKey: ClientKey;
   const amina = new UserAgent();
   const youssef = new UserAgent();
+  const karim = new UserAgent();
+  // The reference of the speeding fine Youssef pays, for the back office.
+  let paidReference = '';
 
-  const account = (name: 'amina' | 'youssef') => seed.accounts[name === 'amina' ? 0 : 1]!;
+  // Amina signs in with her e-ID number; the others with the alias they chose.
+  const account = (name: 'amina' | 'youssef' | 'karim') => (name === 'amina' ? seed.accounts[0]! : seed.accounts.find((each) => each.username === name)!);
 
   // Goes through Hawiya's pages as they come (sign-in, authenticator code, consent) and
   // on to wherever the relying party sends the browser after its callback.
@@ -99,10 +105,12 @@ describe(`the example relying parties over HTTP (${backend})`, function () {
 
     it('ends its session on Hawiya\'s back-channel logout token, and refuses forged ones', async () => {
       const { rows } = await testDb.db.query<{ id: string }>('SELECT id FROM accounts WHERE username = $1', [account('amina').username]);
+      // The portal's sub for her: pairwise, in the sector of its agency.
+      const sub = pairwiseSubject(hawiya.hawiya.services.provider.keySet().pairwiseSecret, 'agency:digital-services', rows[0]!.id);
       const hawiyaJwk = hawiya.hawiya.services.provider.keySet().jwks.keys.find((key) => key.alg === 'ES256' && key.d) as JWK;
       const hawiyaKey = await importJWK(hawiyaJwk, 'ES256') as CryptoKey;
       const { privateKey: forger } = await generateKeyPair('ES256');
-      const logoutToken = (key: CryptoKey, claims: Record<string, unknown> = {}) => new SignJWT({ sub: rows[0]!.id, events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, ...claims })
+      const logoutToken = (key: CryptoKey, claims: Record<string, unknown> = {}) => new SignJWT({ sub, events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, ...claims })
         .setProtectedHeader({ alg: 'ES256', kid: hawiyaJwk.kid!, typ: 'logout+jwt' })
         .setIssuer(hawiya.url).setAudience(CLIENT_IDS.portal).setIssuedAt().setJti(randomUUID()).sign(key);
       const deliver = async (token: string) => fetch(`${stack.urls.portal}/backchannel-logout`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ logout_token: token }) });
@@ -161,8 +169,14 @@ describe(`the example relying parties over HTTP (${backend})`, function () {
       assert.match(page.html, /aria-invalid="true"/);
       page = await youssef.navigate(`${stack.urls.portal}/services/speeding-fine/request`, { form: { csrf: hiddenInput(page.html, 'csrf'), detail: 'rs12345678' } });
       const reference = /data-reference>([^<]+)</.exec(page.html)?.[1] ?? '';
-      // Pay: to the gateway with a signed request, approved at Hawiya with no sign-in.
-      page = await throughHawiya(youssef, new URL(formAction(page.html, '/pay'), page.url).href, account('youssef'), undefined, { form: { csrf: hiddenInput(page.html, 'csrf') } });
+      paidReference = reference;
+      // Pay: to the gateway with a signed request, approved at Hawiya with no sign-in: the
+      // consent page shows the amount and the payee.
+      const toConsent = await youssef.navigate(new URL(formAction(page.html, '/pay'), page.url).href, { form: { csrf: hiddenInput(page.html, 'csrf') } });
+      assert.doesNotMatch(toConsent.html, /name="password"/);
+      assert.match(toConsent.html, /150\.00/);
+      assert.match(toConsent.html, new RegExp(reference));
+      page = await throughHawiya(youssef, toConsent.url, account('youssef'));
       assert.match(page.url, new RegExp(`^${stack.urls.payments}/payments/`));
       assert.match(page.html, /data-amount>150.00 HWD</);
       const paymentUrl = page.url;
@@ -196,10 +210,24 @@ describe(`the example relying parties over HTTP (${backend})`, function () {
       assert.equal(await notify(await signPaymentNotice(gatewayKey, CLIENT_IDS.payments, payment)), 204, 'the genuine notice again is harmless');
     });
 
-    it('shows the finance back office only to agency finance staff', async () => {
-      const page = await youssef.navigate(`${stack.urls.payments}/back-office`);
-      assert.equal(page.status, 403);
-      assert.match(page.html, /No finance role/);
+    it('shows the finance back office only to agency finance staff, from Hawiya\'s agency_roles claim', async () => {
+      const refused = await youssef.navigate(`${stack.urls.payments}/back-office`);
+      assert.equal(refused.status, 403);
+      assert.match(refused.html, /No finance role/);
+      // Karim is finance staff of the Interior and the Police, as the demo seed made him.
+      assert.deepEqual(account('karim').agency_roles, ['finance:interior', 'finance:police']);
+      const list = await throughHawiya(karim, `${stack.urls.payments}/back-office?lang=en`, account('karim'));
+      assert.equal(list.status, 200);
+      assert.match(list.html, /href="\/back-office\/police"/);
+      assert.match(list.html, /href="\/back-office\/interior"/);
+      const police = await karim.navigate(`${stack.urls.payments}/back-office/police`);
+      assert.equal(police.status, 200);
+      assert.match(police.html, new RegExp(paidReference));
+      assert.equal((await karim.navigate(`${stack.urls.payments}/back-office/tax`)).status, 403, 'not his agency');
+      const csv = await karim.request(`${stack.urls.payments}/back-office/police/transactions.csv`);
+      assert.match(await csv.text(), new RegExp(paidReference));
+      const { rows } = await testDb.db.query<{ actor: string }>(`SELECT actor FROM audit_log WHERE action = 'claims.agency_roles.released'`);
+      assert.ok(rows.length > 0 && rows.every((row) => row.actor === 'client:demo-payments'), 'each release audited, to the gateway only');
     });
   });
 

@@ -29,20 +29,22 @@ async function errorAtCallback(url: URL): Promise<URLSearchParams> {
 describe('federation: entitlements, pairwise sectors, rich authorization and JWT access tokens', () => {
   let testDb: TestDb;
   let hawiya: RunningHawiya;
+  let personId: string;
 
   before(async () => {
     testDb = await createTestDb();
     hawiya = await startHawiya({ db: testDb.db, kek: newKek() });
     await createAgency(hawiya, 'health', ['openid', 'profile', 'national_id']);
     await createAgency(hawiya, 'tax');
-    await createAgency(hawiya, 'pay');
-    await createPerson(hawiya);
+    await createAgency(hawiya, 'pay', ['openid', 'profile', 'agency_roles']);
+    personId = await createPerson(hawiya);
     const client = (clientId: string, agency: string, extra: Record<string, unknown> = {}) => registerClient(hawiya, { client_id: clientId, client_secret: SECRET, hawiya_agency: agency, ...extra });
     await client('health-a', 'health', { scope: 'openid profile national_id' });
     await client('health-b', 'health', { redirect_uris: ['http://localhost:9/callback'], scope: 'openid profile' });
     await client('health-research', 'health', { hawiya_sector: 'research', scope: 'openid' });
     await client('tax-portal', 'tax', { scope: 'openid profile' });
     await client('pay-portal', 'pay', { scope: 'openid profile', authorization_details_types: ['payment_initiation'] });
+    await client('pay-back-office', 'pay', { scope: 'openid profile agency_roles' });
     await hawiya.hawiya.services.resourceServers.save({ identifier: PAYMENTS_API, agency: 'pay', scopes: ['payments:initiate'] }, 'test');
   });
 
@@ -70,6 +72,29 @@ describe('federation: entitlements, pairwise sectors, rich authorization and JWT
       assert.match(String(userinfo.national_id), /^\d{12}$/);
       const refused = await errorAtCallback((await authorizationRequest(await discover(hawiya.url, 'tax-portal'), { scope: 'openid national_id' })).url);
       assert.equal(refused.get('error'), 'invalid_scope');
+    });
+
+    it('releases the person\'s agency roles to a client registered with agency_roles only, each release audited', async () => {
+      const { rows } = await testDb.db.query<{ eid: string }>('SELECT eid FROM persons WHERE id = $1', [personId]);
+      await hawiya.hawiya.services.agencyStaff.add({ agency: 'tax', eid: rows[0]!.eid, role: 'finance' }, 'test');
+      const entitled = await discover(hawiya.url, 'pay-back-office');
+      const { tokens } = await codeFlow(entitled, { scope: 'openid agency_roles' });
+      const userinfo = await oidc.fetchUserInfo(entitled, tokens.access_token, tokens.claims()!.sub);
+      assert.deepEqual(userinfo.agency_roles, ['finance:tax']);
+      const { rows: audit } = await testDb.db.query<{ actor: string; details: { roles: string[]; use: string } }>(
+        `SELECT actor, details FROM audit_log WHERE action = 'claims.agency_roles.released' AND subject = $1`, [personId],
+      );
+      assert.ok(audit.some((row) => row.details.use === 'userinfo'), 'the userinfo release is audited');
+      assert.ok(audit.every((row) => row.actor === 'client:pay-back-office' && row.details.roles.join() === 'finance:tax'));
+
+      const refused = await errorAtCallback((await authorizationRequest(await discover(hawiya.url, 'pay-portal'), { scope: 'openid agency_roles' })).url);
+      assert.equal(refused.get('error'), 'invalid_scope');
+      const claimsParameter = await errorAtCallback((await authorizationRequest(await discover(hawiya.url, 'pay-portal'), { claims: JSON.stringify({ id_token: { agency_roles: null } }) })).url);
+      assert.equal(claimsParameter.get('error'), 'invalid_request');
+      // Taken away, the role is gone at the next sign-in.
+      assert.equal(await hawiya.hawiya.services.agencyStaff.remove({ agency: 'tax', eid: rows[0]!.eid, role: 'finance' }, 'test'), true);
+      const again = await codeFlow(entitled, { scope: 'openid agency_roles' });
+      assert.equal((await oidc.fetchUserInfo(entitled, again.tokens.access_token, again.tokens.claims()!.sub)).agency_roles, undefined);
     });
 
     it('refuses a claims parameter asking beyond the client\'s entitlement', async () => {

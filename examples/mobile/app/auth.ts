@@ -77,6 +77,18 @@ function sessionFrom(result: oauth.TokenEndpointResponse, previous?: StoredSessi
   };
 }
 
+// RFC 9449 §8: Hawiya requires a server nonce in DPoP proofs. The first request is
+// answered with use_dpop_nonce and a DPoP-Nonce header, which the DPoP handle keeps;
+// the request is made once more, with a fresh proof carrying the nonce.
+async function withDpopNonce<T>(attempt: () => Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (err) {
+    if (!oauth.isDPoPNonceError(err)) throw err;
+    return attempt();
+  }
+}
+
 export async function finishSignIn(config: AppConfig): Promise<StoredSession> {
   const pending = JSON.parse(sessionStorage.getItem('signIn') ?? 'null') as { verifier: string; state: string } | null;
   sessionStorage.removeItem('signIn');
@@ -84,10 +96,11 @@ export async function finishSignIn(config: AppConfig): Promise<StoredSession> {
   const as = await authorizationServer(config);
   const params = oauth.validateAuthResponse(as, client(config), new URL(location.href), pending.state);
   const DPoP = oauth.DPoP(client(config), await dpopKey());
-  const response = await oauth.authorizationCodeGrantRequest(as, client(config), oauth.None(), params, config.redirectUri, pending.verifier, { DPoP, ...insecure(config) });
-  const result = await oauth.processAuthorizationCodeResponse(as, client(config), response);
+  const result = await withDpopNonce(async () => oauth.processAuthorizationCodeResponse(as, client(config),
+    await oauth.authorizationCodeGrantRequest(as, client(config), oauth.None(), params, config.redirectUri, pending.verifier, { DPoP, ...insecure(config) })));
   const base = sessionFrom(result);
-  const info = await oauth.processUserInfoResponse(as, client(config), base.sub, await oauth.userInfoRequest(as, client(config), result.access_token, { DPoP, ...insecure(config) }));
+  const info = await withDpopNonce(async () => oauth.processUserInfoResponse(as, client(config), base.sub,
+    await oauth.userInfoRequest(as, client(config), result.access_token, { DPoP, ...insecure(config) })));
   const session: StoredSession = { ...base, nameAr: String(info['name#ar'] ?? info.name ?? ''), nameLatin: String(info['name#en'] ?? info.name ?? '') };
   await writeValue('session', session);
   return session;
@@ -104,8 +117,8 @@ async function currentAccessToken(config: AppConfig): Promise<string> {
     if (!session) throw new Error('signed out');
     const as = await authorizationServer(config);
     const DPoP = oauth.DPoP(client(config), await dpopKey());
-    const response = await oauth.refreshTokenGrantRequest(as, client(config), oauth.None(), session.refreshToken, { DPoP, ...insecure(config) });
-    const result = await oauth.processRefreshTokenResponse(as, client(config), response);
+    const result = await withDpopNonce(async () => oauth.processRefreshTokenResponse(as, client(config),
+      await oauth.refreshTokenGrantRequest(as, client(config), oauth.None(), session.refreshToken, { DPoP, ...insecure(config) })));
     // The old refresh token is spent: save the new one before anything else.
     await writeValue('session', { ...session, ...sessionFrom(result, session) });
     return result.access_token;

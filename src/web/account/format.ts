@@ -31,7 +31,7 @@ export function describeDevice(t: Translate, userAgent: string): string {
   return short || t('account.device.unknown');
 }
 
-const SCOPES_IN_WORDS = new Set(['openid', 'profile', 'offline_access', 'gender', 'national_id', 'verified_claims']);
+const SCOPES_IN_WORDS = new Set(['openid', 'profile', 'offline_access', 'gender', 'national_id', 'verified_claims', 'agency_roles']);
 
 export function scopeInWords(t: Translate, scope: string): string {
   return SCOPES_IN_WORDS.has(scope) ? t(`consent.claims.${scope}`) : scope;

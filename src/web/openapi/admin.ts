@@ -23,7 +23,7 @@ const listOf = (key: string, schema: string): Json => ({
 const ok = (schema: string, description = 'OK'): Json => ({ description, ...(jsonOf(schema) as Record<string, Json>) });
 const notFound = errorResponse('not_found');
 const names: Json = { type: 'object', required: ['ar', 'fr', 'en'], properties: { ar: { type: 'string' }, fr: { type: 'string' }, en: { type: 'string' } } };
-const scopes: Json = { type: 'array', items: { enum: ['openid', 'offline_access', 'profile', 'gender', 'national_id'] } };
+const scopes: Json = { type: 'array', items: { enum: ['openid', 'offline_access', 'profile', 'gender', 'national_id', 'agency_roles'] } };
 
 export const adminArea: OpenApiArea = {
   tags: [{ name: 'admin', description: 'Onboarding agencies and their clients. Bearer token: client credentials with the hawiya:admin scope, of a client with the admin role.' }],
