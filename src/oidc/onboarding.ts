@@ -2,6 +2,7 @@
 // must exist, the client stays within the agency's allowed scopes, a secret is generated
 // when its authentication method needs one, and the provider validates the whole
 // registration before it is stored (audited, by the registry).
+import { unusableJwk } from './client-keys.ts';
 import type { Provider } from 'oidc-provider';
 import { AppError } from '../errors.ts';
 import { assertWithinAgency, type Agency, type AgencyDirectory } from './agencies.ts';
@@ -29,6 +30,8 @@ export async function withinAgency(agencies: AgencyDirectory, metadata: Record<s
 }
 
 export async function validateMetadata(provider: Provider, metadata: ClientMetadata): Promise<void> {
+  const badKey = unusableJwk(metadata);
+  if (badKey) throw new AppError('invalid_client_metadata', { message: badKey });
   try {
     await provider.Client.validate(metadata);
   } catch (err) {

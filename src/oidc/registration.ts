@@ -3,6 +3,7 @@
 // makes the new client that agency's, within the agency's allowed scopes, with https
 // redirect URIs only (a native client may also use the loopback address, RFC 8252 §7.3),
 // and without the settings only an admin may make.
+import { unusableJwk } from './client-keys.ts';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { AgencyDirectory } from './agencies.ts';
 import { defaultScopeFor } from './onboarding.ts';
@@ -43,6 +44,8 @@ export function createRegistrationPolicies(deps: { agencies: AgencyDirectory; in
       if (reserved) throw new errors.InvalidClientMetadata(`${reserved} is set by an administrator only`);
       if (metadata.subject_type === 'public') throw new errors.InvalidClientMetadata('subject_type must be pairwise');
       assertRedirectUris(metadata);
+      const badKey = unusableJwk(metadata);
+      if (badKey) throw new errors.InvalidClientMetadata(badKey);
       if (metadata.scope === undefined) metadata.scope = defaultScopeFor(agency);
       const beyond = String(metadata.scope).split(' ').filter((scope) => scope && !agency.allowed_scopes.includes(scope));
       if (beyond.length > 0) throw new errors.InvalidClientMetadata(`scope: ${beyond.join(', ')} not allowed to agency ${agency.code}`);

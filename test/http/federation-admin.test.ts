@@ -74,6 +74,11 @@ describe('federation: the admin API, dynamic registration and the OpenAPI docume
     });
 
     it('registers a client within its agency, shows its secret once, keeps it on replace, and issues a new one', async () => {
+      const broken = await api('POST', '/clients', {
+        client_id: 'tax-keys', hawiya_agency: 'tax', redirect_uris: ['https://tax.example/cb'], token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'not-a-point', y: 'not-a-point' }] },
+      });
+      assert.deepEqual([broken.status, broken.body.error_description], [400, 'jwks.keys[0]: is not a valid public key']);
       const greedy = await api('POST', '/clients', { client_id: 'tax-web', hawiya_agency: 'tax', redirect_uris: ['https://tax.example/cb'], scope: 'openid national_id' });
       assert.deepEqual([greedy.status, greedy.body.error], [400, 'invalid_client_metadata']);
       assert.match(greedy.body.error_description!, /national_id not allowed to agency tax/);
@@ -145,6 +150,11 @@ describe('federation: the admin API, dynamic registration and the OpenAPI docume
       assert.match(await refused({ redirect_uris: ['https://returns.tax.example/cb'], scope: 'openid national_id' }), /invalid_client_metadata: scope: national_id not allowed/);
       assert.match(await refused({ redirect_uris: ['https://returns.tax.example/cb'], hawiya_roles: ['civil_registry'] }), /hawiya_roles is set by an administrator only/);
       assert.match(await refused({ redirect_uris: ['https://returns.tax.example/cb'] }, 'not-a-token'), /^invalid_token/);
+      // A key whose point is not on its curve would be stored and fail only at the client's
+      // first signed request; it is refused at registration instead.
+      const offCurve = { kty: 'EC', crv: 'P-256', x: Buffer.alloc(32, 1).toString('base64url'), y: Buffer.alloc(32, 2).toString('base64url') };
+      const withKey = { redirect_uris: ['https://returns.tax.example/cb'], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [offCurve] } };
+      assert.match(await refused(withKey), /invalid_client_metadata: jwks\.keys\[0\]: is not a valid public key/);
       const anonymous = await fetch(`${hawiya.url}/reg`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ redirect_uris: ['https://returns.tax.example/cb'] }) });
       assert.equal(anonymous.status, 401, 'no initial access token, no registration');
       const [listed] = (await api('GET', '/agencies/tax/initial-access-tokens')).body.initial_access_tokens as Array<{ id: string; token?: string }>;
