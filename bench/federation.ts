@@ -16,6 +16,7 @@ import { cpuTimeOf, registerClientsIn, startHawiya, stopServers, type RunningSer
 import { hammerFresh, type FreshRequest } from './lib/load.ts';
 import { wholeNumber } from './lib/settings.ts';
 import type { ClientMetadata } from '../src/oidc/clients.ts';
+import { runBenchmark } from './lib/run-main.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 const SECRET = 'bench-dpop-secret-not-for-production-0123456789abcdef';
@@ -157,19 +158,4 @@ async function main(): Promise<void> {
   clearTimeout(watchdog);
 }
 
-process.once('SIGINT', () => {
-  stopServers();
-  process.exit(130);
-});
-
-main().then(
-  () => {
-    stopServers();
-    process.exit(0);
-  },
-  (err: unknown) => {
-    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
-    stopServers();
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -14,6 +14,7 @@ import { timeSignIns, type SignInSubject } from './lib/sign-in-flow.ts';
 import { othersShare, sampleMachine, type MachineSample } from './lib/machine.ts';
 import { signInTable, throughputTable, type SignInRow, type ThroughputRow } from './lib/report.ts';
 import { wholeNumber } from './lib/settings.ts';
+import { runBenchmark } from './lib/run-main.ts';
 
 interface Settings {
   seconds: number;
@@ -253,19 +254,4 @@ async function main(): Promise<void> {
   clearTimeout(watchdog);
 }
 
-process.once('SIGINT', () => {
-  stopServers();
-  process.exit(130);
-});
-
-main().then(
-  () => {
-    stopServers();
-    process.exit(0);
-  },
-  (err: unknown) => {
-    process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
-    stopServers();
-    process.exit(1);
-  },
-);
+runBenchmark(main);

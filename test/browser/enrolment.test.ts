@@ -9,12 +9,10 @@
 // The clerk works in the other language than the citizen's, so the slip proves it follows
 // the citizen's language, and the counter's pages are seen in both directions too.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
-import type { AxeResults } from 'axe-core';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { launchChromium, startRelyingParty, SCREENSHOTS, type RelyingParty } from '../support/browser.ts';
 import { backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
@@ -25,30 +23,12 @@ import { createFileRegistry } from '../../src/register/civil-registry-file.ts';
 import type { RegistryRecord } from '../../src/register/person.ts';
 import { translate, type Locale } from '../../src/web/i18n.ts';
 import { ACR } from '../../src/authn/assurance.ts';
+import { assertNoSeriousAxeViolations } from '../support/axe.ts';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const CLIENT_ID = 'enrolment-portal';
 const SECRET = 'enrolment-portal-client-secret-0123456789-abcdef';
 const PASSWORD = 'olive grove by the sea 42';
 const OFFICE = OFFICES[0]!;
-
-// Runs axe-core in the page, evaluated over the DevTools protocol (which the CSP does not
-// govern), and fails on a serious or critical violation.
-async function assertNoSeriousViolations(page: Page, what: string): Promise<void> {
-  await page.evaluate(AXE_SOURCE);
-  const { passes, violations } = await page.evaluate(async () => {
-    const { axe } = window as unknown as { axe: { run(context: Document): Promise<AxeResults> } };
-    const results = await axe.run(document);
-    return {
-      passes: results.passes.length,
-      violations: results.violations
-        .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-        .map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, targets: violation.nodes.map((node) => node.target.join(' ')) })),
-    };
-  });
-  assert.ok(passes > 10, `axe checked ${what} (${passes} rules passed)`);
-  assert.deepEqual(violations, [], `axe found serious or critical violations on ${what}:\n${JSON.stringify(violations, null, 2)}`);
-}
 
 // How the page is laid out: its language and direction, and where the first letter of a
 // start-aligned heading sits. In Arabic it must be at the right of the main column, in
@@ -215,7 +195,7 @@ describe(`enrolment in a browser, from registration to a relying party (${backen
           assert.ok(found.length > 0, `${name}: ${selector} is on the page`);
           assert.deepEqual(found, found.map(() => ({ isolated: true, direction: 'ltr' })), `${name} (${locale}): ${selector} is isolated, left to right`);
         }
-        if (expect.axe !== false) await assertNoSeriousViolations(page, `${name} (${locale})`);
+        if (expect.axe !== false) await assertNoSeriousAxeViolations(page, `${name} (${locale})`);
         await page.screenshot({ path: join(SCREENSHOTS, `enrolment-citizen-${run.citizen}-${String(++shot).padStart(2, '0')}-${name}-${locale}.png`), fullPage: true });
       }
 

@@ -3,51 +3,20 @@
 // keyboard-only use, and the error summary. Chromium is required: the suite fails, never
 // skips, when it is missing (install it with `apt-get install -y chromium`).
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import type { AxeResults } from 'axe-core';
 import { launchChromium, startRelyingParty, SCREENSHOTS, type RelyingParty } from '../support/browser.ts';
 import { createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { registerClient, createPerson, discover, authorizationRequest, oidc, PERSON, type Authorization } from '../support/relying-party.ts';
 import { translate, type Locale } from '../../src/web/i18n.ts';
+import { assertNoSeriousAxeViolations } from '../support/axe.ts';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const CLIENT_ID = 'browser';
 const SECRET = 'browser-client-secret-0123456789-abcdefghij';
 const CLIENT_NAME = 'Ministry of Health portal';
 
-
-type Violation = { id: string; impact: string | null | undefined; help: string; targets: string[] };
-
-// Runs axe-core in the page. The source is evaluated over the DevTools protocol, which
-// our CSP (script-src 'self', no inline scripts) does not govern, so the page keeps its
-// real policy while it is checked.
-async function runAxe(page: Page): Promise<{ passes: number; violations: Violation[] }> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const { axe } = window as unknown as { axe: { run(context: Document): Promise<AxeResults> } };
-    const results = await axe.run(document);
-    return {
-      passes: results.passes.length,
-      violations: results.violations.map((violation) => ({
-        id: violation.id,
-        impact: violation.impact,
-        help: violation.help,
-        targets: violation.nodes.map((node) => node.target.join(' ')),
-      })),
-    };
-  });
-}
-
-async function assertNoSeriousViolations(page: Page, what: string): Promise<void> {
-  const { passes, violations } = await runAxe(page);
-  assert.ok(passes > 10, `axe checked ${what} (${passes} rules passed)`);
-  const serious = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical');
-  assert.deepEqual(serious, [], `axe found serious or critical violations on ${what}:\n${JSON.stringify(serious, null, 2)}`);
-}
 
 // The element that has focus, described for assertions.
 async function focused(page: Page): Promise<{ tag: string; id: string; className: string; text: string }> {
@@ -225,7 +194,7 @@ describe('sign-in in a browser', () => {
     for (const locale of ['en', 'ar'] as const) {
       it(`has no serious or critical violations on the ${locale} sign-in page`, async () => {
         await openSignIn(locale);
-        await assertNoSeriousViolations(page, `the ${locale} sign-in page`);
+        await assertNoSeriousAxeViolations(page, `the ${locale} sign-in page`);
       });
     }
 
@@ -233,7 +202,7 @@ describe('sign-in in a browser', () => {
       await openSignIn('en');
       await submitSignIn('en');
       await page.getByRole('alert').waitFor();
-      await assertNoSeriousViolations(page, 'the sign-in page with errors');
+      await assertNoSeriousAxeViolations(page, 'the sign-in page with errors');
     });
   });
 

@@ -3,7 +3,7 @@
 // lost its notification connection must forget what it holds.
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { createTestDb, startHawiya, newKek, backend, type RunningHawiya, type TestDb } from '../support/harness.ts';
+import { createTestDb, startTwoNodes, backend, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { registerClient } from '../support/relying-party.ts';
 
 const tokenRequest = (node: RunningHawiya, clientId: string, secret: string) => fetch(`${node.url}/token`, {
@@ -29,9 +29,7 @@ describe(`the client cache across nodes (${backend})`, () => {
 
   before(async () => {
     testDb = await createTestDb();
-    const kek = newKek();
-    nodeA = await startHawiya({ db: testDb.db, kek });
-    nodeB = await startHawiya({ db: testDb.reopen(), kek, issuer: nodeA.url });
+    [nodeA, nodeB] = await startTwoNodes(testDb);
   });
 
   after(async () => {

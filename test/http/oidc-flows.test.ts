@@ -4,22 +4,9 @@ import { createRemoteJWKSet, jwtVerify, decodeProtectedHeader } from 'jose';
 import { createTestDb, startHawiya, newKek, createOffsetClock, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { registerClient, createPerson, discover, codeFlow, signInThrough, authorizationRequest, oidc, REDIRECT_URI, POST_LOGOUT_URI, PERSON } from '../support/relying-party.ts';
 import { UserAgent, hiddenInput } from '../support/user-agent.ts';
+import { oauthError } from '../support/federation.ts';
 
 const SECRET = 'a-long-enough-client-secret-for-tests-0123456789';
-
-async function oauthError(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (err) {
-    const { error, cause } = err as { error?: string; cause?: unknown };
-    if (typeof error === 'string') return error;
-    // A 401 carries its error in the WWW-Authenticate challenge.
-    const challenge = Array.isArray(cause) ? (cause[0] as { parameters?: { error?: string } }).parameters?.error : undefined;
-    if (typeof challenge === 'string') return challenge;
-    throw err;
-  }
-  assert.fail('expected an OAuth error');
-}
 
 describe('OIDC flows (openid-client as the relying party)', () => {
   let testDb: TestDb;

@@ -1,7 +1,7 @@
 // No provider state lives in process memory: two nodes on one database serve one person.
 import assert from 'node:assert/strict';
 import { jwtVerify, createRemoteJWKSet } from 'jose';
-import { createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
+import { createTestDb, startHawiya, startTwoNodes, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { registerClient, createPerson, discover, authorizationRequest, PERSON, REDIRECT_URI } from '../support/relying-party.ts';
 import { UserAgent, hiddenInput, formAction } from '../support/user-agent.ts';
 
@@ -22,10 +22,7 @@ describe('stateless nodes', () => {
 
   before(async () => {
     testDb = await createTestDb();
-    const kek = newKek();
-    nodeA = await startHawiya({ db: testDb.db, kek });
-    // Node B serves the same issuer from its own port, on its own pool.
-    nodeB = await startHawiya({ db: testDb.reopen(), kek, issuer: nodeA.url });
+    [nodeA, nodeB] = await startTwoNodes(testDb);
     await createPerson(nodeA);
   });
 

@@ -100,6 +100,15 @@ export async function startHawiya(options: { db: Db; kek: Buffer; issuer?: strin
 
 export const newKek = () => randomBytes(32);
 
+// Two nodes of one issuer on one database, as a load balancer would see them: B serves A's
+// issuer from its own port, on its own pool.
+export async function startTwoNodes(testDb: TestDb): Promise<[RunningHawiya, RunningHawiya]> {
+  const kek = newKek();
+  const nodeA = await startHawiya({ db: testDb.db, kek });
+  const nodeB = await startHawiya({ db: testDb.reopen(), kek, issuer: nodeA.url });
+  return [nodeA, nodeB];
+}
+
 // Real time plus an offset that a test can move forward.
 export function createOffsetClock(): Clock & { advance(seconds: number): void; reset(): void } {
   let offset = 0;
