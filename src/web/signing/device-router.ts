@@ -1,6 +1,9 @@
 // POST /api/signing/device-certificate: the mobile app's signing certificate for a key it
-// holds. The bearer token must come from a sign-in at the high level less than five
-// minutes old; the body is {"csr": PKCS#10, DER in base64 or PEM}. The answer is the
+// holds. The access token must come from a sign-in at the high level less than five
+// minutes old: a bearer token, or a DPoP-bound one with its proof (RFC 9449), as the app,
+// a native public client, holds only DPoP-bound tokens. The app runs in a browser on its
+// own origin: CORS lets the origins the token's client redirects to read the answer (the
+// endpoint honours no cookie, so the preflight is open); the body is {"csr": PKCS#10, DER in base64 or PEM}. The answer is the
 // certificate and the chain up to (not including) the root, DER in base64. A new device
 // certificate supersedes the person's previous one.
 import Router from '@koa/router';
@@ -15,18 +18,38 @@ import type { PersonQueries } from '../../register/persons.ts';
 import { issueCertificate } from '../../signing/certificates.ts';
 import { provenDeviceKey } from '../../signing/device-csr.ts';
 import { findPresentedToken } from '../../oidc/signing-tokens.ts';
+import { redirectOrigins } from '../../oidc/provider.ts';
 
 const FRESH_SECONDS = 300;
 const body = z.object({ csr: z.string().min(1).max(16 * 1024) });
 
-export function createDeviceRouter(deps: { signing: SigningService; persons: PersonQueries; provider(): Provider; maxBodyBytes: number }): Router<AppState> {
+const PATH = '/api/signing/device-certificate';
+
+export function createDeviceRouter(deps: { signing: SigningService; persons: PersonQueries; provider(): Provider; issuer: string; maxBodyBytes: number }): Router<AppState> {
   const router = new Router<AppState>();
-  router.post('/api/signing/device-certificate', async (ctx) => {
+  const url = new URL(PATH, deps.issuer).href;
+  router.options(PATH, (ctx) => {
+    if (!ctx.get('Origin')) return;
+    ctx.set('Access-Control-Allow-Origin', ctx.get('Origin'));
+    ctx.set('Access-Control-Allow-Methods', 'POST');
+    ctx.set('Access-Control-Allow-Headers', 'authorization, dpop, content-type, accept, accept-language');
+    ctx.set('Access-Control-Max-Age', '600');
+    ctx.set('Vary', 'Origin');
+    ctx.status = 204;
+  });
+  router.post(PATH, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    const token = await findPresentedToken(deps.provider(), ctx.get('Authorization') || undefined);
+    const token = await findPresentedToken(deps.provider(), ctx.get('Authorization') || undefined, { proof: ctx.get('DPoP') || undefined, method: 'POST', url, now: deps.signing.clock.now() });
     if (!token) {
-      ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      ctx.set('WWW-Authenticate', `${ctx.get('Authorization').startsWith('DPoP ') ? 'DPoP' : 'Bearer'} error="invalid_token"`);
       throw new AppError('invalid_token');
+    }
+    const origin = ctx.get('Origin');
+    const client = origin ? await deps.provider().Client.find(token.clientId) : undefined;
+    if (client && redirectOrigins(client).has(origin)) {
+      ctx.set('Access-Control-Allow-Origin', origin);
+      ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
+      ctx.set('Vary', 'Origin');
     }
     const fresh = token.authTime !== null && deps.signing.clock.now().getTime() - token.authTime.getTime() <= FRESH_SECONDS * 1000;
     if (token.acr !== ACR.high || !fresh) {
