@@ -42,7 +42,7 @@ function dpopNonceSecret(keySet: KeySet): Buffer {
   return createHmac('sha256', keySet.pairwiseSecret).update('hawiya dpop nonce').digest();
 }
 
-export function redirectOrigins(client: { redirectUris?: readonly string[] | undefined }): Set<string> {
+function redirectOrigins(client: { redirectUris?: readonly string[] | undefined }): Set<string> {
   const origins = new Set<string>();
   for (const uri of client.redirectUris ?? []) {
     try {

@@ -2,10 +2,10 @@
 // holds. The access token must come from a sign-in at the high level less than five
 // minutes old: a bearer token, or a DPoP-bound one with its proof (RFC 9449), as the app,
 // a native public client, holds only DPoP-bound tokens. The app runs in a browser on its
-// own origin: CORS lets the origins the token's client redirects to read the answer (the
-// endpoint honours no cookie, so the preflight is open); the body is {"csr": PKCS#10, DER in base64 or PEM}. The answer is the
-// certificate and the chain up to (not including) the root, DER in base64. A new device
-// certificate supersedes the person's previous one.
+// own origin: CORS is open, as the endpoint honours no cookie. The body is {"csr":
+// PKCS#10, DER in base64 or PEM}. The answer is the certificate and the chain up to (not
+// including) the root, DER in base64. A new device certificate supersedes the person's
+// previous one.
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Provider } from 'oidc-provider';
@@ -18,7 +18,6 @@ import type { PersonQueries } from '../../register/persons.ts';
 import { issueCertificate } from '../../signing/certificates.ts';
 import { provenDeviceKey } from '../../signing/device-csr.ts';
 import { findPresentedToken } from '../../oidc/signing-tokens.ts';
-import { redirectOrigins } from '../../oidc/provider.ts';
 
 const FRESH_SECONDS = 300;
 const body = z.object({ csr: z.string().min(1).max(16 * 1024) });
@@ -28,13 +27,21 @@ const PATH = '/api/signing/device-certificate';
 export function createDeviceRouter(deps: { signing: SigningService; persons: PersonQueries; provider(): Provider; issuer: string; maxBodyBytes: number }): Router<AppState> {
   const router = new Router<AppState>();
   const url = new URL(PATH, deps.issuer).href;
+  // The app calls from its own origin. The endpoint honours no cookie, only the token
+  // and its proof, so any origin may call it and read the answer (errors included).
+  router.use(PATH, async (ctx, next) => {
+    const origin = ctx.get('Origin');
+    if (origin) {
+      ctx.set('Access-Control-Allow-Origin', origin);
+      ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
+      ctx.set('Vary', 'Origin');
+    }
+    await next();
+  });
   router.options(PATH, (ctx) => {
-    if (!ctx.get('Origin')) return;
-    ctx.set('Access-Control-Allow-Origin', ctx.get('Origin'));
     ctx.set('Access-Control-Allow-Methods', 'POST');
     ctx.set('Access-Control-Allow-Headers', 'authorization, dpop, content-type, accept, accept-language');
     ctx.set('Access-Control-Max-Age', '600');
-    ctx.set('Vary', 'Origin');
     ctx.status = 204;
   });
   router.post(PATH, async (ctx) => {
@@ -43,13 +50,6 @@ export function createDeviceRouter(deps: { signing: SigningService; persons: Per
     if (!token) {
       ctx.set('WWW-Authenticate', `${ctx.get('Authorization').startsWith('DPoP ') ? 'DPoP' : 'Bearer'} error="invalid_token"`);
       throw new AppError('invalid_token');
-    }
-    const origin = ctx.get('Origin');
-    const client = origin ? await deps.provider().Client.find(token.clientId) : undefined;
-    if (client && redirectOrigins(client).has(origin)) {
-      ctx.set('Access-Control-Allow-Origin', origin);
-      ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
-      ctx.set('Vary', 'Origin');
     }
     const fresh = token.authTime !== null && deps.signing.clock.now().getTime() - token.authTime.getTime() <= FRESH_SECONDS * 1000;
     if (token.acr !== ACR.high || !fresh) {
