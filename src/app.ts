@@ -277,7 +277,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(underPaths(['/api/openapi.json'], openApi.routes()));
   app.use(underPaths(['/api/admin/'], admin.routes()));
   app.use(underPaths(['/ca/'], createCaRouter(signing).routes()));
-  app.use(underPaths(['/api/signing/'], createDeviceRouter({ signing, persons, provider: () => provider.current(), maxBodyBytes: config.http.maxBodyBytes }).routes()));
+  app.use(underPaths(['/api/signing/'], createDeviceRouter({ signing, persons, provider: () => provider.current(), issuer: config.issuer, maxBodyBytes: config.http.maxBodyBytes }).routes()));
   app.use(underPaths(['/api/signatures/'], createVerifyRouter({ signing, maxBytes: config.signing.verifyMaxBytes }).routes()));
   app.use(underPaths(['/csc/'], createCscRouter({ signing, provider: () => provider.current(), issuer: config.issuer, maxBodyBytes: config.http.maxBodyBytes }).routes()));
   app.use(underPaths(['/interaction/'], interaction.routes()));

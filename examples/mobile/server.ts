@@ -97,6 +97,8 @@ export function createMobileServer(options: MobileOptions) {
       ctx.throw(404);
     }
   });
+  // The DER writer the app shares with the portal; the app imports it as ../../shared/der.ts.
+  router.get('/shared/der.ts', (ctx) => send(ctx, 'text/javascript; charset=utf-8', stripTypeScriptTypes(readFileSync(join(import.meta.dirname, '../shared/der.ts'), 'utf8'))));
   router.get('/sw.js', (ctx) => send(ctx, 'text/javascript; charset=utf-8', browserModule('sw.ts')));
   router.get('/vendor/oauth4webapi.js', (ctx) => send(ctx, 'text/javascript; charset=utf-8', OAUTH4WEBAPI));
   router.get('/manifest.webmanifest', (ctx) => send(ctx, 'application/manifest+json', JSON.stringify(MANIFEST)));

@@ -1,7 +1,8 @@
 // The citizen portal: a server-rendered Koa app and a confidential client of Hawiya
 // (code + PKCE + PAR, private_key_jwt). The catalogue is open to all; requests need a
-// sign-in at substantial; paying goes through the payment gateway; the API serves the
-// mobile app with DPoP-bound tokens.
+// sign-in at substantial; paying goes through the payment gateway; a request's PDF form
+// is signed with the person's remote key at Hawiya; the API serves the mobile app with
+// DPoP-bound tokens.
 import Koa, { type Context } from 'koa';
 import Router from '@koa/router';
 import { join } from 'node:path';
@@ -26,6 +27,9 @@ import { createDpopAccess } from './dpop-access.ts';
 import { mountApi } from './api.ts';
 import { homePage, agencyPage, servicePage, notFoundPage, type PageBody } from './pages/catalogue-pages.ts';
 import { requestFormPage, requestListPage, requestPage, signInFailedPage } from './pages/request-pages.ts';
+import { approvePage, noCertificatePage, signingFailedPage } from './pages/signing-pages.ts';
+import { prepareFormSigning, completeFormSigning } from './form-signing.ts';
+import { credentialDetail, cscResource } from './remote-signing.ts';
 import { M } from './messages.ts';
 
 export interface PortalOptions {
@@ -51,6 +55,7 @@ export function createPortal(options: PortalOptions) {
   const verifier = createLogoutTokenVerifier({ issuer: options.issuer, clientId: options.clientId, keys: issuerKeys(discover) });
   const gatewayKeys = createRemoteJWKSet(new URL('/jwks.json', options.gateway.url));
   const ids = { portal: options.clientId, gateway: options.gateway.clientId };
+  const signing = { issuer: options.issuer, requests };
 
   const app = new Koa();
   app.keys = sessions.cookieKeys;
@@ -182,6 +187,47 @@ export function createPortal(options: PortalOptions) {
     }
   });
 
+  // Signing the request's form: prepared here, then approved at Hawiya (a sign-in of its
+  // own at high, with authorization details of type credential), completed at /callback.
+  router.post('/requests/:id/sign', async (ctx) => {
+    const locale = pickLocale(ctx, LOCALE_COOKIE);
+    const session = signedInAtSubstantial(ctx);
+    if (!session?.person) return;
+    checkCsrf(ctx, session, await readForm(ctx));
+    const request = requests.find(ctx.params.id!, session.person.sub);
+    if (!request || !findPaidService(request.serviceId)?.signsForm) return notFound(ctx, locale);
+    if (request.signature?.state === 'signed') return ctx.redirect(`/requests/${request.id}`);
+    const prepared = await prepareFormSigning(signing, request, session.person, locale);
+    if (prepared.kind === 'sign_in_again') return ctx.redirect(`/login?level=substantial&return=${encodeURIComponent(`/requests/${request.id}`)}`);
+    if (prepared.kind === 'no_certificate') return render(ctx, locale, noCertificatePage(locale, request, `${options.issuer.replace(/\/$/, '')}/account/signature`), session);
+    render(ctx, locale, approvePage(locale, request, prepared.label, prepared.code), session);
+  });
+
+  router.get('/requests/:id/sign/approve', async (ctx) => {
+    const locale = pickLocale(ctx, LOCALE_COOKIE);
+    const session = signedInAtSubstantial(ctx);
+    if (!session?.person) return;
+    const request = requests.find(ctx.params.id!, session.person.sub);
+    const pending = request?.signature;
+    if (!request || pending?.state !== 'awaiting_approval') return ctx.redirect(request ? `/requests/${request.id}` : '/requests');
+    // The token is for the CSC API (RFC 8707), so the names come from the ID token.
+    await startSignIn(signIn, ctx, {
+      level: 'high', returnTo: `/requests/${request.id}`, locale, purpose: `sign:${request.id}`,
+      authorizationDetails: [credentialDetail(pending.credentialID, Buffer.from(pending.hash, 'base64'), pending.label)],
+      resource: { identifier: cscResource(options.issuer) },
+    });
+  });
+
+  router.get('/requests/:id/signed.pdf', (ctx) => {
+    const session = signedInAtSubstantial(ctx);
+    if (!session?.person) return;
+    const request = requests.find(ctx.params.id!, session.person.sub);
+    if (request?.signature?.state !== 'signed' || !request.signature.signedPdf) return notFound(ctx, pickLocale(ctx, LOCALE_COOKIE));
+    ctx.type = 'application/pdf';
+    ctx.attachment(`${request.reference}-signed.pdf`);
+    ctx.body = Buffer.from(request.signature.signedPdf, 'base64');
+  });
+
   router.get('/login', async (ctx) => {
     const level = ctx.query.level === 'substantial' ? 'substantial' : 'low';
     await startSignIn(signIn, ctx, { level, returnTo: safeReturnPath(ctx.query.return), locale: pickLocale(ctx, LOCALE_COOKIE) });
@@ -189,14 +235,27 @@ export function createPortal(options: PortalOptions) {
 
   router.get('/callback', async (ctx) => {
     const locale = pickLocale(ctx, LOCALE_COOKIE);
+    const signingFor = sessions.current(ctx)?.pending?.purpose?.replace(/^sign:/, '');
+    let done;
     try {
-      const done = await finishSignIn(signIn, ctx, options.baseUrl);
-      ctx.redirect(done.returnTo);
+      done = await finishSignIn(signIn, ctx, options.baseUrl);
     } catch (err) {
       if (!(err instanceof SignInError)) throw err;
       ctx.status = 400;
-      render(ctx, locale, signInFailedPage(locale, M[err.code === 'unmet_level' ? 'unmetLevel' : err.code][locale], '/login?level=substantial'), sessions.current(ctx));
+      const message = err.code === 'unmet_level' ? (signingFor ? M.signingNeedsHigh : M.unmetLevel) : M[err.code];
+      return render(ctx, locale, signInFailedPage(locale, message[locale], signingFor ? `/requests/${signingFor}` : '/login?level=substantial'), sessions.current(ctx));
     }
+    const request = done.purpose?.startsWith('sign:') ? requests.find(done.purpose.slice(5), done.person.sub) : undefined;
+    if (request) {
+      try {
+        await completeFormSigning(signing, request, done.tokens.access_token);
+      } catch (err) {
+        console.warn('the form could not be signed', err);
+        ctx.status = 502;
+        return render(ctx, locale, signingFailedPage(locale, request, M.signingFailed[locale]), sessions.current(ctx));
+      }
+    }
+    ctx.redirect(done.returnTo);
   });
 
   router.post('/logout', async (ctx) => {

@@ -4,6 +4,22 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { createJsonStore } from '../shared/json-store.ts';
 
+// The form's signature: prepared and waiting for the person's approval at Hawiya, then
+// signed (the PDF, and what Hawiya's verification API said of it). Base64 throughout.
+const signatureSchema = z.object({
+  state: z.enum(['awaiting_approval', 'signed']),
+  credentialID: z.string(),
+  certificates: z.array(z.string()),
+  preparedPdf: z.string(),
+  signedAttributes: z.string(),
+  hash: z.string(),
+  label: z.string(),
+  signedPdf: z.string().optional(),
+  signedAt: z.string().optional(),
+  verdict: z.object({ valid: z.boolean(), signerName: z.string(), checks: z.record(z.string(), z.string()), problem: z.string().optional() }).optional(),
+});
+export type FormSignature = z.infer<typeof signatureSchema>;
+
 const requestSchema = z.object({
   id: z.string(),
   // What the person quotes, and what the gateway's payment is matched on.
@@ -19,6 +35,7 @@ const requestSchema = z.object({
   paidAt: z.string().optional(),
   receipt: z.string().optional(),
   paymentId: z.string().optional(),
+  signature: signatureSchema.optional(),
 });
 export type ServiceRequest = z.infer<typeof requestSchema>;
 
@@ -59,6 +76,12 @@ export function createRequests(file: string | null) {
       store.update((state) => {
         const request = state.requests.find((each) => each.id === id);
         if (request?.status === 'awaiting_payment') request.status = 'payment_started';
+      });
+    },
+    setSignature(id: string, signature: FormSignature): void {
+      store.update((state) => {
+        const request = state.requests.find((each) => each.id === id);
+        if (request) request.signature = signature;
       });
     },
     // Applies the gateway's confirmation once: a notice id seen before, an unknown

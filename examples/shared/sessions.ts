@@ -18,6 +18,9 @@ export const personSchema = z.object({
   idToken: z.string(),
   // Hawiya's agency_roles claim, "finance:<agency>" (the finance back office reads it).
   roles: z.array(z.string()).default([]),
+  // The sign-in's access token, for Hawiya's APIs (the portal lists signing credentials).
+  accessToken: z.string().optional(),
+  accessTokenExpiresAt: z.number().optional(),
 });
 export type Person = z.infer<typeof personSchema>;
 

@@ -33,7 +33,7 @@ export interface SignInRequest {
   // RFC 9396 rich authorization request (the gateway's payment_initiation). At Hawiya,
   // details ride on an API of the client's agency: `resource` (RFC 8707) and its scope.
   authorizationDetails?: readonly Record<string, unknown>[];
-  resource?: { identifier: string; scope: string };
+  resource?: { identifier: string; scope?: string };
   purpose?: string;
 }
 
@@ -56,7 +56,7 @@ export async function startSignIn(deps: SignInDeps, ctx: Context, request: SignI
   });
   const url = await client.buildAuthorizationUrlWithPAR(config, {
     redirect_uri: deps.redirectUri,
-    scope: request.resource ? `${deps.scope} ${request.resource.scope}` : deps.scope,
+    scope: request.resource?.scope ? `${deps.scope} ${request.resource.scope}` : deps.scope,
     ...(request.resource ? { resource: request.resource.identifier } : {}),
     code_challenge: await client.calculatePKCECodeChallenge(verifier),
     code_challenge_method: 'S256',
@@ -116,6 +116,8 @@ export async function finishSignIn(deps: SignInDeps, ctx: Context, baseUrl: stri
     authTime: typeof claims.auth_time === 'number' ? claims.auth_time : Math.floor(Date.now() / 1000),
     idToken: tokens.id_token ?? '',
     roles,
+    accessToken: tokens.access_token,
+    accessTokenExpiresAt: Math.floor(Date.now() / 1000) + (tokens.expires_in ?? 60),
   };
   deps.sessions.update(session.id, (each) => { each.person = person; });
   return { person, tokens, returnTo: pending.returnTo, requestedDetails: pending.details, purpose: pending.purpose };

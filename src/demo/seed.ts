@@ -126,6 +126,9 @@ export function demoClients(ports: DemoPorts, keys: { portal: JWK; payments: JWK
       redirect_uris: [`${portal}/callback`], post_logout_redirect_uris: [`${portal}/`],
       grant_types: ['authorization_code'], token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'ES256',
       jwks: { keys: [keys.portal] }, require_pushed_authorization_requests: true,
+      // Forms are signed with the citizen's remote key: each signature is approved with
+      // authorization details of type credential (docs/signatures.md).
+      authorization_details_types: ['credential'],
       hawiya_agency: DIGITAL_SERVICES, scope: 'openid profile',
       backchannel_logout_uri: `${portal}/backchannel-logout`, backchannel_logout_session_required: true,
     },

@@ -4,7 +4,8 @@
 // person's day, in order: sign in at the portal with password and authenticator app;
 // open the gateway with no sign-in; pay for a service, approving the amount and payee on
 // Hawiya's consent page; see it paid; open the mobile app already signed in, its
-// DPoP-bound API call working; sign out once, at the portal, and find the gateway and the
+// DPoP-bound API call working; enrol a signing key held by the app (WebCrypto, PKCS#10),
+// after a sign-in at high with a passkey of Chromium's virtual authenticator; sign out once, at the portal, and find the gateway and the
 // app signed out too (back-channel logout). Screenshots in
 // Arabic and English go to artifacts/screenshots/. Chromium is required: the suite
 // fails, never skips, when it is missing.
@@ -22,6 +23,8 @@ import { backend, createTestDb, startHawiya, newKek, type RunningHawiya, type Te
 import { seedDemo, type DemoSeed } from '../../src/demo/seed.ts';
 import { translate } from '../../src/web/i18n.ts';
 import { startExamples, type ExampleStack } from '../../examples/stack.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
+import { registrationOptions, registerPasskey } from '../../src/authn/passkeys.ts';
 
 const t = (key: string) => translate('en', key);
 
@@ -156,6 +159,59 @@ describe(`the demo stack in a browser (${backend})`, function () {
     await page.getByRole('button', { name: 'English', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'My requests' }).waitFor();
     await shot('mobile-signed-in-en');
+  });
+
+  it('4b. enrols a signing key held by the app, after a sign-in with a passkey at high', async () => {
+    // Youssef's passkey: registered at Hawiya, and held by Chromium's virtual authenticator.
+    const { services } = hawiya.hawiya;
+    const { rows } = await testDb.db.query<{ id: string }>('SELECT id FROM accounts WHERE username = $1', ['youssef']);
+    const issuer = new URL(hawiya.url);
+    const deps = { db: services.db, clock: services.clock, rpId: issuer.hostname, origin: issuer.origin, rpName: 'Hawiya' };
+    const key = new SoftAuthenticator();
+    const { challengeId, options } = await registrationOptions(deps, { id: rows[0]!.id, username: 'youssef', displayName: 'Youssef' });
+    await registerPasskey(deps, { accountId: rows[0]!.id, challengeId, response: key.register(options, hawiya.url), name: 'phone' });
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('WebAuthn.enable', { enableUI: false });
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: { protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    });
+    await cdp.send('WebAuthn.addCredential', {
+      authenticatorId,
+      credential: {
+        credentialId: key.credentialId.toString('base64'), isResidentCredential: true, rpId: issuer.hostname,
+        privateKey: key.exportPkcs8().toString('base64'), userHandle: Buffer.from((options as { user: { id: string } }).user.id, 'base64url').toString('base64'), signCount: 0,
+      },
+    });
+
+    await page.getByRole('button', { name: 'Get a signing certificate for this device', exact: true }).click();
+    // A sign-in of its own (prompt=login) at high: the page's passkey autofill may sign in
+    // before the button can be pressed.
+    const consent = page.getByRole('button', { name: t('consent.allow'), exact: true });
+    await consent.or(signInPage()).first().waitFor();
+    if (await signInPage().isVisible()) await consent.waitFor({ timeout: 2000 }).catch(() => page.getByRole('button', { name: t('passkey.signIn'), exact: true }).click());
+    await consent.click();
+    await page.locator('[data-device-key="enrolled"]').waitFor();
+    assert.equal(await page.locator('[data-certificate-subject]').textContent(), 'Youssef Benali');
+    const expiry = await page.locator('[data-certificate-expiry]').getAttribute('data-certificate-expiry');
+    assert.ok(new Date(expiry!).getTime() > Date.now() + 86_400_000, 'valid for more than a day');
+    const certificates = await testDb.db.query<{ holder: string; key_id: string | null }>('SELECT holder, key_id FROM signing_certificates WHERE person_id = $1', [rows[0]!.id]);
+    assert.deepEqual(certificates.rows, [{ holder: 'device', key_id: null }]);
+    // The key stayed in the browser, and WebCrypto will never export it.
+    assert.equal(await page.evaluate(async () => {
+      const keys = await new Promise<CryptoKeyPair>((resolve, reject) => {
+        const open = indexedDB.open('hawiya-mobile', 1);
+        open.onsuccess = () => {
+          const get = open.result.transaction('kv').objectStore('kv').get('deviceKey');
+          get.onsuccess = () => resolve(get.result as CryptoKeyPair);
+          get.onerror = () => reject(get.error);
+        };
+      });
+      return `${keys.privateKey.extractable}:${(keys.privateKey.algorithm as EcKeyAlgorithm).namedCurve}`;
+    }), 'false:P-256');
+    await assertNoSeriousAxeViolations(page, 'the app with its device key');
+    await shot('mobile-device-key-en');
+    // Off the device again: a passkey at hand would sign in by autofill on the next pages.
+    await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
   });
 
   it('5. signs out at the portal: the portal and Hawiya ask for a sign-in again', async () => {

@@ -3,7 +3,9 @@
 // has the citizen profile and verifies to our root with openssl; a request without proof
 // of possession, a key of another kind, or a token below high is refused.
 import assert from 'node:assert/strict';
+import { createHash, randomUUID } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { createTestDb, startHawiya, newKek, createOffsetClock, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { registerClient, discover, authorizationRequest, oidc, REDIRECT_URI } from '../support/relying-party.ts';
 import { createHighPerson, usePasskey, type HighPerson } from '../support/high-sign-in.ts';
@@ -18,6 +20,8 @@ describe('device signing certificates', () => {
   let testDb: TestDb;
   let hawiya: RunningHawiya;
   let config: oidc.Configuration;
+  let dpopConfig: oidc.Configuration;
+  const dpopKeys = generateKeyPair('ES256');
   let work: Workdir;
   const clock = createOffsetClock();
 
@@ -30,6 +34,8 @@ describe('device signing certificates', () => {
     work.write('issuing.pem', toPem(ca.issuing.der));
     await registerClient(hawiya, { client_id: 'mobile', client_secret: SECRET, client_name: 'Hawiya mobile' });
     config = await discover(hawiya.url, 'mobile', SECRET);
+    await registerClient(hawiya, { client_id: 'dpop-app', client_secret: SECRET, client_name: 'Hawiya app', dpop_bound_access_tokens: true });
+    dpopConfig = await discover(hawiya.url, 'dpop-app', SECRET);
   });
 
   after(async () => {
@@ -40,15 +46,18 @@ describe('device signing certificates', () => {
 
   const atCallback = (url: string) => url.startsWith(REDIRECT_URI);
 
-  async function tokenAt(person: HighPerson, level: 'high' | 'low'): Promise<string> {
+  async function tokenAt(person: HighPerson, level: 'high' | 'low', client = config): Promise<string> {
     const agent = new UserAgent();
-    const request = await authorizationRequest(config, { scope: 'openid', ...(level === 'high' ? { acr_values: ACR.high } : {}) });
+    const request = await authorizationRequest(client, { scope: 'openid', ...(level === 'high' ? { acr_values: ACR.high } : {}) });
     let page = await agent.navigate(request.url.toString(), {}, atCallback);
     page = level === 'high'
       ? await usePasskey(hawiya, agent, page, person.key, atCallback)
       : await agent.navigate(new URL(formAction(page.html, '/login'), hawiya.url).toString(), { form: { csrf: hiddenInput(page.html, 'csrf'), username: person.username, password: person.password } }, atCallback);
     if (!atCallback(page.url)) page = await agent.navigate(new URL(formAction(page.html, '/confirm'), hawiya.url).toString(), { form: { csrf: hiddenInput(page.html, 'csrf') } }, atCallback);
-    const tokens = await oidc.authorizationCodeGrant(config, new URL(page.url), { pkceCodeVerifier: request.verifier, expectedState: request.state });
+    const DPoP = client === dpopConfig ? oidc.getDPoPHandle(client, await dpopKeys) : undefined;
+    const grant = () => oidc.authorizationCodeGrant(client, new URL(page.url), { pkceCodeVerifier: request.verifier, expectedState: request.state }, undefined, DPoP ? { DPoP } : undefined);
+    // Hawiya asks for a DPoP nonce first (RFC 9449 §8); the handle keeps it.
+    const tokens = await grant().catch((err: unknown) => (DPoP && (err as { error?: unknown }).error === 'use_dpop_nonce' ? grant() : Promise.reject(err)));
     return tokens.access_token;
   }
 
@@ -60,9 +69,18 @@ describe('device signing certificates', () => {
     return csr.toString('pem');
   }
 
-  async function send(token: string, csr: string) {
+  // RFC 9449 §4.2: a proof for this method and URI, naming the token (ath).
+  async function dpopProof(token: string, claims: Record<string, unknown> = {}): Promise<string> {
+    const { privateKey, publicKey } = await dpopKeys;
+    return new SignJWT({ htm: 'POST', htu: `${hawiya.url}/api/signing/device-certificate`, ath: createHash('sha256').update(token).digest('base64url'), jti: randomUUID(), ...claims })
+      .setProtectedHeader({ alg: 'ES256', typ: 'dpop+jwt', jwk: await exportJWK(publicKey) }).setIssuedAt().sign(privateKey);
+  }
+
+  async function send(token: string, csr: string, dpop?: string, headers: Record<string, string> = {}) {
     const response = await fetch(`${hawiya.url}/api/signing/device-certificate`, {
-      method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': 'en', authorization: `Bearer ${token}` }, body: JSON.stringify({ csr }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'accept-language': 'en', authorization: dpop ? `DPoP ${token}` : `Bearer ${token}`, ...(dpop ? { dpop } : {}), ...headers },
+      body: JSON.stringify({ csr }),
     });
     return { status: response.status, json: await response.json() as Record<string, unknown>, headers: response.headers };
   }
@@ -127,5 +145,43 @@ describe('device signing certificates', () => {
     }
     const { rows } = await testDb.db.query('SELECT 1 FROM signing_certificates WHERE person_id = $1', [person.id]);
     assert.equal(rows.length, 0);
+  });
+
+  it('takes a DPoP-bound token with its proof, as the app holds, and lets the app\'s origin read the answer (CORS)', async () => {
+    const person = await createHighPerson(hawiya);
+    const token = await tokenAt(person, 'high', dpopConfig);
+    const preflight = await fetch(`${hawiya.url}/api/signing/device-certificate`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:9', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, dpop, content-type' } });
+    assert.equal(preflight.status, 204);
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /dpop/);
+    const issued = await send(token, await deviceCsr(), await dpopProof(token), { origin: 'http://127.0.0.1:9' });
+    assert.equal(issued.status, 201, JSON.stringify(issued.json));
+    assert.equal(issued.headers.get('access-control-allow-origin'), 'http://127.0.0.1:9');
+    // The app can read a refusal too (no cookie is honoured here, so nothing leaks).
+    const refused = await send(token, await deviceCsr(), undefined, { origin: 'http://127.0.0.1:9' });
+    assert.equal(refused.status, 401);
+    assert.equal(refused.headers.get('access-control-allow-origin'), 'http://127.0.0.1:9');
+    assert.match(refused.headers.get('access-control-expose-headers') ?? '', /WWW-Authenticate/);
+  });
+
+  it('refuses a DPoP-bound token as a bearer token, without a proof, or with a proof that is replayed, for another URI or another token', async () => {
+    const person = await createHighPerson(hawiya);
+    const token = await tokenAt(person, 'high', dpopConfig);
+    const csr = await deviceCsr();
+    const asBearer = await send(token, csr);
+    assert.equal(asBearer.status, 401);
+    assert.equal(asBearer.json.error, 'invalid_token');
+    const refusals = [
+      await send(token, csr, ' '),
+      await send(token, csr, await dpopProof(token, { htu: `${hawiya.url}/csc/v2/signatures/signHash` })),
+      await send(token, csr, await dpopProof(token, { ath: createHash('sha256').update('another token').digest('base64url') })),
+      await send(token, csr, await dpopProof(token, { htm: 'GET' })),
+    ];
+    for (const refused of refusals) {
+      assert.equal(refused.status, 401);
+      assert.match(refused.headers.get('www-authenticate') ?? '', /^DPoP error="invalid_token"/);
+    }
+    const proof = await dpopProof(token);
+    assert.equal((await send(token, csr, proof)).status, 201);
+    assert.equal((await send(token, csr, proof)).status, 401, 'a proof is used once');
   });
 });

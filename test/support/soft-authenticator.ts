@@ -43,6 +43,11 @@ export class SoftAuthenticator {
     this.flags = { userVerified: true, backupEligible: false, backedUp: false, ...flags };
   }
 
+  // The private key (PKCS#8), to put the same passkey in Chromium's virtual authenticator.
+  exportPkcs8(): Buffer {
+    return this.#privateKey.export({ format: 'der', type: 'pkcs8' });
+  }
+
   #authData(rpId: string, attested: boolean): Buffer {
     const { userVerified, backupEligible, backedUp } = this.flags;
     // UP | UV | BE | BS | AT

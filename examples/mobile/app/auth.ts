@@ -47,16 +47,19 @@ async function dpopKey(): Promise<CryptoKeyPair> {
   return keyPair;
 }
 
-export async function startSignIn(config: AppConfig, locale: string): Promise<void> {
+// `enrol`: a sign-in at high, made now (prompt=login), whose token may ask Hawiya for a
+// certificate for the device's signing key (it must be under five minutes old).
+export async function startSignIn(config: AppConfig, locale: string, options: { enrol?: boolean } = {}): Promise<void> {
   const as = await authorizationServer(config);
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
-  sessionStorage.setItem('signIn', JSON.stringify({ verifier, state }));
+  sessionStorage.setItem('signIn', JSON.stringify({ verifier, state, enrol: options.enrol === true }));
   const url = new URL(as.authorization_endpoint!);
   url.search = new URLSearchParams({
     client_id: config.clientId, redirect_uri: config.redirectUri, response_type: 'code',
     // offline_access for a refresh token, which Hawiya grants only with prompt=consent.
-    scope: 'openid profile offline_access', prompt: 'consent', ui_locales: locale,
+    scope: 'openid profile offline_access', prompt: options.enrol ? 'login consent' : 'consent', ui_locales: locale,
+    ...(options.enrol ? { acr_values: 'http://eidas.europa.eu/LoA/high' } : {}),
     code_challenge: await oauth.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256', state,
   }).toString();
   location.assign(url.href);
@@ -89,8 +92,8 @@ async function withDpopNonce<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function finishSignIn(config: AppConfig): Promise<StoredSession> {
-  const pending = JSON.parse(sessionStorage.getItem('signIn') ?? 'null') as { verifier: string; state: string } | null;
+export async function finishSignIn(config: AppConfig): Promise<{ session: StoredSession; enrol: boolean }> {
+  const pending = JSON.parse(sessionStorage.getItem('signIn') ?? 'null') as { verifier: string; state: string; enrol?: boolean } | null;
   sessionStorage.removeItem('signIn');
   if (!pending) throw new Error('no sign-in under way');
   const as = await authorizationServer(config);
@@ -102,8 +105,11 @@ export async function finishSignIn(config: AppConfig): Promise<StoredSession> {
   const info = await withDpopNonce(async () => oauth.processUserInfoResponse(as, client(config), base.sub,
     await oauth.userInfoRequest(as, client(config), result.access_token, { DPoP, ...insecure(config) })));
   const session: StoredSession = { ...base, nameAr: String(info['name#ar'] ?? info.name ?? ''), nameLatin: String(info['name#en'] ?? info.name ?? '') };
+  // A sign-in while signed in (to enrol a key) replaces the session. The old refresh token
+  // is not revoked: Hawiya keeps one grant per session and client, and revoking it would
+  // end the new tokens too.
   await writeValue('session', session);
-  return session;
+  return { session, enrol: pending.enrol === true };
 }
 
 export const storedSession = () => readValue<StoredSession>('session');
@@ -133,12 +139,22 @@ export async function callApi(config: AppConfig, path: string): Promise<unknown>
   return response.json();
 }
 
+// A POST to one of Hawiya's own APIs (the device certificate), with the DPoP-bound token.
+export async function postToHawiya(config: AppConfig, path: string, body: unknown): Promise<Response> {
+  const DPoP = oauth.DPoP(client(config), await dpopKey());
+  const headers = new Headers({ 'content-type': 'application/json', accept: 'application/json' });
+  return oauth.protectedResourceRequest(await currentAccessToken(config), 'POST', new URL(`${config.issuer.replace(/\/$/, '')}${path}`), headers, JSON.stringify(body), { DPoP, ...insecure(config) });
+}
+
 // Ends the app's session: the refresh token is revoked at Hawiya, the device forgets
 // the session, and the browser goes to Hawiya to end the Hawiya session too.
 export async function signOut(config: AppConfig, alsoAtHawiya: boolean): Promise<void> {
   const session = await storedSession();
   accessToken = undefined;
   await deleteValue('session');
+  // The signing key was certified for this person: it goes with the session.
+  await deleteValue('deviceKey');
+  await deleteValue('deviceCertificate');
   if (!session) return;
   const as = await authorizationServer(config);
   await oauth.revocationRequest(as, client(config), oauth.None(), session.refreshToken, insecure(config)).catch(() => undefined);

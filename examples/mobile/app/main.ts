@@ -1,8 +1,11 @@
 // The app's one screen: signed out, a sign-in button; signed in, the person, their
-// requests from the portal's API (DPoP-bound), and the portal's catalogue.
+// requests from the portal's API (DPoP-bound), the device's signing key, and the portal's
+// catalogue.
 import { h } from './dom.ts';
 import { T, LEVELS, LOCALES, LANGUAGE_NAMES, type Locale } from './messages.ts';
-import { startSignIn, finishSignIn, storedSession, callApi, signOut, sessionEnded, type AppConfig, type StoredSession } from './auth.ts';
+import { startSignIn, finishSignIn, storedSession, callApi, postToHawiya, signOut, sessionEnded, type AppConfig, type StoredSession } from './auth.ts';
+import { certificationRequest, describeCertificate, fromBase64, generateDeviceKey, toBase64, type DeviceCertificate } from './device-key.ts';
+import { readValue, writeValue } from './store.ts';
 
 interface Catalogue {
   agencies: Array<{ id: string; name: Record<Locale, string> }>;
@@ -70,7 +73,40 @@ function catalogueList(catalogue: Catalogue): HTMLElement {
   )));
 }
 
-async function signedInView(config: AppConfig, session: StoredSession): Promise<void> {
+// After a sign-in at high: a new non-extractable key, its PKCS#10 request, and Hawiya's
+// certificate for it, kept on the device with the key.
+async function enrolDeviceKey(config: AppConfig): Promise<void> {
+  const keys = await generateDeviceKey();
+  const csr = await certificationRequest(keys, 'Mobile app');
+  const response = await postToHawiya(config, '/api/signing/device-certificate', { csr: toBase64(csr) });
+  if (response.status !== 201) throw new Error(`Hawiya answered ${response.status}`);
+  const { certificate } = await response.json() as { certificate: string };
+  await writeValue('deviceKey', keys);
+  await writeValue('deviceCertificate', certificate);
+}
+
+function deviceKeySection(config: AppConfig, certificate: DeviceCertificate | undefined, notice?: string): HTMLElement {
+  if (certificate) {
+    const until = new Intl.DateTimeFormat(`${locale}-u-nu-latn`, { dateStyle: 'long' }).format(new Date(certificate.notAfter));
+    return h('section', { 'data-device-key': 'enrolled' },
+      h('h2', {}, T.deviceKeyTitle[locale]),
+      h('p', {}, T.enrolled[locale]),
+      h('dl', { class: 'summary-list' },
+        h('div', {}, h('dt', {}, T.certificateName[locale]), h('dd', { 'data-certificate-subject': '' }, h('bdi', {}, certificate.commonName))),
+        h('div', {}, h('dt', {}, T.certificateNumber[locale]), h('dd', {}, h('bdi', { dir: 'ltr' }, certificate.serialNumber))),
+        h('div', {}, h('dt', {}, T.certificateExpiry[locale]), h('dd', { 'data-certificate-expiry': certificate.notAfter }, until))));
+  }
+  const button = h('button', { type: 'button', class: 'button', 'data-action': 'enrol' }, T.enrol[locale]);
+  button.addEventListener('click', () => void startSignIn(config, locale, { enrol: true }));
+  return h('section', { 'data-device-key': 'none' },
+    h('h2', {}, T.deviceKeyTitle[locale]),
+    ...(notice ? [h('div', { class: 'notice', role: 'alert' }, h('p', {}, notice))] : []),
+    h('p', {}, T.deviceKeyNone[locale]),
+    button);
+}
+
+async function signedInView(config: AppConfig, session: StoredSession, notice?: string): Promise<void> {
+  const stored = await readValue<string>('deviceCertificate');
   const [catalogue, { requests }] = await Promise.all([
     fetch(new URL('/api/catalogue', config.portalUrl)).then((response) => response.json() as Promise<Catalogue>),
     callApi(config, '/api/requests') as Promise<{ requests: PortalRequest[] }>,
@@ -84,7 +120,7 @@ async function signedInView(config: AppConfig, session: StoredSession): Promise<
     h('h1', {}, T.myRequests[locale]),
     requestsList(requests, catalogue, config),
     h('p', {}, h('a', { href: config.portalUrl }, T.openPortal[locale])),
-    h('p', { class: 'notice' }, T.signing[locale]),
+    deviceKeySection(config, stored ? describeCertificate(fromBase64(stored)) : undefined, notice),
     h('h2', {}, T.services[locale]),
     catalogueList(catalogue),
   );
@@ -92,9 +128,16 @@ async function signedInView(config: AppConfig, session: StoredSession): Promise<
 
 async function show(config: AppConfig): Promise<void> {
   applyLocale();
+  let notice: string | undefined;
   if (location.pathname === '/callback') {
-    await finishSignIn(config);
+    const { enrol } = await finishSignIn(config);
     history.replaceState(null, '', '/');
+    if (enrol) {
+      await enrolDeviceKey(config).catch((err: unknown) => {
+        console.warn('the device key could not be enrolled', err);
+        notice = T.enrolFailed[locale];
+      });
+    }
   }
   const session = await storedSession();
   if (!session) return signedOutView(config);
@@ -104,7 +147,7 @@ async function show(config: AppConfig): Promise<void> {
     await signOut(config, false);
     return signedOutView(config, T.sessionEnded[locale]);
   }
-  await signedInView(config, session);
+  await signedInView(config, session, notice);
 }
 
 async function start(): Promise<void> {

@@ -1,8 +1,8 @@
 // The service worker: the app's own files (its shell) come from the network when it is
 // there, from the cache when it is not, so the app opens offline. Hawiya and the portal
 // are never cached: tokens and personal data stay out of the cache.
-const CACHE = 'hawiya-mobile-v1';
-const SHELL = ['/', '/static/style.css', '/app/main.ts', '/app/auth.ts', '/app/store.ts', '/app/messages.ts', '/app/dom.ts', '/vendor/oauth4webapi.js', '/manifest.webmanifest', '/icon.svg'];
+const CACHE = 'hawiya-mobile-v2';
+const SHELL = ['/', '/static/style.css', '/app/main.ts', '/app/auth.ts', '/app/store.ts', '/app/messages.ts', '/app/dom.ts', '/app/device-key.ts', '/shared/der.ts', '/vendor/oauth4webapi.js', '/manifest.webmanifest', '/icon.svg'];
 
 interface WorkerEvent extends Event {
   waitUntil(promise: Promise<unknown>): void;

@@ -47,7 +47,7 @@ export function servicePage(locale: Locale, service: Service, agency: Agency): P
   const body = service.kind === 'info'
     ? html`<p>${service.body[locale]}</p>`
     : html`<dl class="summary-list"><div><dt>${service.input.kind === 'copies' ? M.feePerCopy[locale] : M.fee[locale]}</dt><dd><bdi dir="ltr">${formatMoney(locale, service.fee, CURRENCY)}</bdi></dd></div></dl>
-${service.signsForm ? html`<p class="notice">${M.signingLater[locale]}</p>` : ''}
+${service.signsForm ? html`<p class="notice">${M.signsForm[locale]}</p>` : ''}
 <p class="hint">${M.startNeedsSignIn[locale]}</p>
 <p><a class="button" href="/services/${service.id}/request">${M.start[locale]}</a></p>`;
   return {

@@ -7,6 +7,7 @@ import { findService } from '../catalogue/index.ts';
 import type { ServiceRequest } from '../requests.ts';
 import { M } from '../messages.ts';
 import type { PageBody } from './catalogue-pages.ts';
+import { signingSection } from './signing-pages.ts';
 
 export interface FormState {
   value: string;
@@ -82,7 +83,7 @@ export function requestPage(locale: Locale, request: ServiceRequest, csrf: strin
 </dl>
 ${request.status === 'payment_started' ? html`<p role="status">${M.waiting[locale]}</p>` : ''}
 ${request.status !== 'paid' ? payForm : ''}
-${service?.kind === 'paid' && service.signsForm ? html`<p class="notice">${M.signingLater[locale]}</p>` : ''}
+${service?.kind === 'paid' && service.signsForm ? signingSection(locale, request, csrf) : ''}
 <p><a href="/requests">${M.myRequests[locale]}</a></p>`,
   };
 }

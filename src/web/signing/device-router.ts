@@ -1,8 +1,11 @@
 // POST /api/signing/device-certificate: the mobile app's signing certificate for a key it
-// holds. The bearer token must come from a sign-in at the high level less than five
-// minutes old; the body is {"csr": PKCS#10, DER in base64 or PEM}. The answer is the
-// certificate and the chain up to (not including) the root, DER in base64. A new device
-// certificate supersedes the person's previous one.
+// holds. The access token must come from a sign-in at the high level less than five
+// minutes old: a bearer token, or a DPoP-bound one with its proof (RFC 9449), as the app,
+// a native public client, holds only DPoP-bound tokens. The app runs in a browser on its
+// own origin: CORS is open, as the endpoint honours no cookie. The body is {"csr":
+// PKCS#10, DER in base64 or PEM}. The answer is the certificate and the chain up to (not
+// including) the root, DER in base64. A new device certificate supersedes the person's
+// previous one.
 import Router from '@koa/router';
 import { z } from 'zod';
 import type { Provider } from 'oidc-provider';
@@ -19,13 +22,33 @@ import { findPresentedToken } from '../../oidc/signing-tokens.ts';
 const FRESH_SECONDS = 300;
 const body = z.object({ csr: z.string().min(1).max(16 * 1024) });
 
-export function createDeviceRouter(deps: { signing: SigningService; persons: PersonQueries; provider(): Provider; maxBodyBytes: number }): Router<AppState> {
+const PATH = '/api/signing/device-certificate';
+
+export function createDeviceRouter(deps: { signing: SigningService; persons: PersonQueries; provider(): Provider; issuer: string; maxBodyBytes: number }): Router<AppState> {
   const router = new Router<AppState>();
-  router.post('/api/signing/device-certificate', async (ctx) => {
+  const url = new URL(PATH, deps.issuer).href;
+  // The app calls from its own origin. The endpoint honours no cookie, only the token
+  // and its proof, so any origin may call it and read the answer (errors included).
+  router.use(PATH, async (ctx, next) => {
+    const origin = ctx.get('Origin');
+    if (origin) {
+      ctx.set('Access-Control-Allow-Origin', origin);
+      ctx.set('Access-Control-Expose-Headers', 'WWW-Authenticate');
+      ctx.set('Vary', 'Origin');
+    }
+    await next();
+  });
+  router.options(PATH, (ctx) => {
+    ctx.set('Access-Control-Allow-Methods', 'POST');
+    ctx.set('Access-Control-Allow-Headers', 'authorization, dpop, content-type, accept, accept-language');
+    ctx.set('Access-Control-Max-Age', '600');
+    ctx.status = 204;
+  });
+  router.post(PATH, async (ctx) => {
     ctx.set('Cache-Control', 'no-store');
-    const token = await findPresentedToken(deps.provider(), ctx.get('Authorization') || undefined);
+    const token = await findPresentedToken(deps.provider(), ctx.get('Authorization') || undefined, { proof: ctx.get('DPoP') || undefined, method: 'POST', url, now: deps.signing.clock.now() });
     if (!token) {
-      ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      ctx.set('WWW-Authenticate', `${ctx.get('Authorization').startsWith('DPoP ') ? 'DPoP' : 'Bearer'} error="invalid_token"`);
       throw new AppError('invalid_token');
     }
     const fresh = token.authTime !== null && deps.signing.clock.now().getTime() - token.authTime.getTime() <= FRESH_SECONDS * 1000;
