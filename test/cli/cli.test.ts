@@ -4,10 +4,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { backend, createTestDb, type TestDb } from '../support/harness.ts';
+import { freePort, backend, createTestDb, type TestDb } from '../support/harness.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createDb } from '../../src/db/db.ts';
 import { generateEid } from '../../src/register/eid.ts';
@@ -33,14 +31,6 @@ function hawiya(args: string[], env: Record<string, string>, input?: string): Pr
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(input ?? '');
   });
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 describe(`the hawiya command (${backend})`, function () {

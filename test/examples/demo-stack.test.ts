@@ -11,15 +11,13 @@
 // fails, never skips, when it is missing.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { assertNoSeriousAxeViolations } from '../support/axe.ts';
-import { backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
+import { freePort, backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { seedDemo, type DemoSeed } from '../../src/demo/seed.ts';
 import { translate } from '../../src/web/i18n.ts';
 import { startExamples, type ExampleStack } from '../../examples/stack.ts';
@@ -27,14 +25,6 @@ import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { registrationOptions, registerPasskey } from '../../src/authn/passkeys.ts';
 
 const t = (key: string) => translate('en', key);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe(`the demo stack in a browser (${backend})`, function () {
   this.timeout(60_000);

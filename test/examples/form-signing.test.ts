@@ -7,12 +7,10 @@
 // NSS database, and by Hawiya's verification API.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
-import { backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
+import { freePort, backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { UserAgent, hiddenInput, formAction, type Page } from '../support/user-agent.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { usePasskey } from '../support/high-sign-in.ts';
@@ -22,14 +20,6 @@ import { registrationOptions, registerPasskey } from '../../src/authn/passkeys.t
 import { issueCertificate } from '../../src/signing/certificates.ts';
 import { toPem } from '../../src/signing/x509.ts';
 import { startExamples, type ExampleStack } from '../../examples/stack.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe(`the portal signs a PDF form with the citizen's remote key (${backend})`, function () {
   this.timeout(60_000);

@@ -7,14 +7,12 @@
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import * as oidc from 'openid-client';
 import { generateKeyPair, importJWK, SignJWT, exportJWK, type CryptoKey, type JWK } from 'jose';
-import { backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
+import { freePort, backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { UserAgent, hiddenInput, formAction, type Page } from '../support/user-agent.ts';
 import { seedDemo, type DemoSeed } from '../../src/demo/seed.ts';
 import { pairwiseSubject } from '../../src/oidc/claims.ts';
@@ -22,14 +20,6 @@ import { startExamples, CLIENT_IDS, type ExampleStack } from '../../examples/sta
 import { clientKeyFile, loadClientKey, type ClientKey } from '../../examples/shared/client-key.ts';
 import { signEvent } from '../../examples/payments/processors/simulator.ts';
 import { signPaymentNotice } from '../../examples/payments/merchant-notice.ts';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   for (const started = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 25))) {

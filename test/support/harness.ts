@@ -100,6 +100,15 @@ export async function startHawiya(options: { db: Db; kek: Buffer; issuer?: strin
 
 export const newKek = () => randomBytes(32);
 
+// A loopback port free at the time of asking, for servers that must know theirs in advance.
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
 // Two nodes of one issuer on one database, as a load balancer would see them: B serves A's
 // issuer from its own port, on its own pool.
 export async function startTwoNodes(testDb: TestDb): Promise<[RunningHawiya, RunningHawiya]> {
