@@ -39,6 +39,7 @@ import { locale } from './web/locale.ts';
 import { serveStatic } from './web/static.ts';
 import { createSecretEndpointLimiter } from './web/secret-endpoints.ts';
 import { createHealthRouter } from './web/health.ts';
+import { homePage } from './web/home.ts';
 import { createInteractionRouter } from './web/interaction/router.ts';
 import { createAccountRouters } from './web/account/router.ts';
 import { createOfficeRouters } from './web/office/router.ts';
@@ -287,6 +288,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(underPaths(['/activate'], activationEntry.routes()));
   for (const router of accountPages) app.use(underPaths(['/account'], router.routes()));
   for (const router of officePages) app.use(underPaths(['/office'], router.routes()));
+  app.use(homePage());
   app.use(provider.middleware());
 
   const purge = setInterval(() => {

@@ -198,6 +198,13 @@ describe('sign-in in a browser', () => {
       });
     }
 
+    for (const locale of ['en', 'ar'] as const) {
+      it(`has no serious or critical violations on the ${locale} home page`, async () => {
+        await page.goto(`${hawiya.url}/?lang=${locale}`);
+        await assertNoSeriousAxeViolations(page, `the ${locale} home page`);
+      });
+    }
+
     it('has no serious or critical violations on the sign-in page showing an error', async () => {
       await openSignIn('en');
       await submitSignIn('en');
