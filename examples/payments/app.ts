@@ -9,7 +9,7 @@ import Router from '@koa/router';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createRemoteJWKSet } from 'jose';
-import { renderPage } from '../shared/page.ts';
+import { pageResponder } from '../shared/respond.ts';
 import { pickLocale, type Locale } from '../shared/locale.ts';
 import { readForm } from '../shared/body.ts';
 import { securityHeaders } from '../shared/security-headers.ts';
@@ -18,7 +18,7 @@ import { createSessions, checkCsrf, type Session } from '../shared/sessions.ts';
 import { lazyDiscovery, issuerKeys } from '../shared/oidc-client.ts';
 import { createLogoutTokenVerifier } from '../shared/logout-token.ts';
 import { backchannelLogout } from '../shared/backchannel-logout.ts';
-import { startSignIn, finishSignIn, signOut, personName, SignInError, type SignInDeps } from '../shared/sign-in.ts';
+import { startSignIn, finishSignIn, signOut, SignInError, type SignInDeps } from '../shared/sign-in.ts';
 import { reaches } from '../shared/chrome-messages.ts';
 import { publicJwks, type ClientKey } from '../shared/client-key.ts';
 import { verifyPaymentRequest, PaymentRequestRefused, type Merchant } from './payment-request.ts';
@@ -30,7 +30,7 @@ import { paymentInitiation, checkGrantedDetails, DetailsMismatch } from './autho
 import { notifyMerchant } from './merchant-notice.ts';
 import { settlementAccountOf } from './payees.ts';
 import { mountBackOffice } from './back-office.ts';
-import { chooseMethodPage, methodFormPage, processingPage, receiptPage, paymentListPage, messagePage, payeeName, type PageBody } from './pages/payment-pages.ts';
+import { chooseMethodPage, methodFormPage, processingPage, receiptPage, paymentListPage, messagePage, payeeName } from './pages/payment-pages.ts';
 import { M } from './messages.ts';
 
 export interface MerchantOptions {
@@ -77,14 +77,7 @@ export function createGateway(options: GatewayOptions) {
   app.keys = sessions.cookieKeys;
   const router = new Router();
 
-  const render = (ctx: Context, locale: Locale, page: PageBody, session?: Session) => {
-    const person = session?.person;
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.body = renderPage({
-      locale, title: page.title, service: M.service, tagline: M.tagline, body: page.body, path: ctx.originalUrl, refreshSeconds: page.refreshSeconds,
-      person: person && session ? { name: personName(person, locale), acr: person.acr, csrf: session.csrf } : undefined,
-    });
-  };
+  const render = pageResponder({ service: M.service, tagline: M.tagline });
   const refuse = (ctx: Context, locale: Locale, status: number, title: string, message: string) => {
     ctx.status = status;
     render(ctx, locale, messagePage(locale, title, message), sessions.current(ctx));

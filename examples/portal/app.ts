@@ -7,7 +7,7 @@ import Koa, { type Context } from 'koa';
 import Router from '@koa/router';
 import { join } from 'node:path';
 import { createRemoteJWKSet } from 'jose';
-import { renderPage } from '../shared/page.ts';
+import { pageResponder } from '../shared/respond.ts';
 import { pickLocale, type Locale } from '../shared/locale.ts';
 import { readForm, readJson } from '../shared/body.ts';
 import { securityHeaders } from '../shared/security-headers.ts';
@@ -16,7 +16,7 @@ import { createSessions, checkCsrf, type Session } from '../shared/sessions.ts';
 import { lazyDiscovery, issuerKeys } from '../shared/oidc-client.ts';
 import { createLogoutTokenVerifier } from '../shared/logout-token.ts';
 import { backchannelLogout } from '../shared/backchannel-logout.ts';
-import { startSignIn, finishSignIn, signOut, personName, safeReturnPath, SignInError, type SignInDeps } from '../shared/sign-in.ts';
+import { startSignIn, finishSignIn, signOut, safeReturnPath, SignInError, type SignInDeps } from '../shared/sign-in.ts';
 import { reaches } from '../shared/chrome-messages.ts';
 import { publicJwks, type ClientKey } from '../shared/client-key.ts';
 import { findAgency } from '../shared/agencies.ts';
@@ -25,7 +25,7 @@ import { createRequests, ConfirmationRefused } from './requests.ts';
 import { signPaymentRequest, verifyPaymentNotice, NoticeRefused } from './payment-link.ts';
 import { createDpopAccess } from './dpop-access.ts';
 import { mountApi } from './api.ts';
-import { homePage, agencyPage, servicePage, notFoundPage, type PageBody } from './pages/catalogue-pages.ts';
+import { homePage, agencyPage, servicePage, notFoundPage } from './pages/catalogue-pages.ts';
 import { requestFormPage, requestListPage, requestPage, signInFailedPage } from './pages/request-pages.ts';
 import { approvePage, noCertificatePage, signingFailedPage } from './pages/signing-pages.ts';
 import { prepareFormSigning, completeFormSigning } from './form-signing.ts';
@@ -61,14 +61,7 @@ export function createPortal(options: PortalOptions) {
   app.keys = sessions.cookieKeys;
   const router = new Router();
 
-  const render = (ctx: Context, locale: Locale, page: PageBody, session?: Session) => {
-    const person = session?.person;
-    ctx.type = 'text/html; charset=utf-8';
-    ctx.body = renderPage({
-      locale, title: page.title, service: M.service, tagline: M.tagline, body: page.body, path: ctx.originalUrl, refreshSeconds: page.refreshSeconds,
-      person: person && session ? { name: personName(person, locale), acr: person.acr, csrf: session.csrf } : undefined,
-    });
-  };
+  const render = pageResponder({ service: M.service, tagline: M.tagline });
 
   // Pages that need a person signed in at substantial: a lower session steps up.
   const signedInAtSubstantial = (ctx: Context): Session | undefined => {

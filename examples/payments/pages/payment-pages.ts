@@ -9,11 +9,8 @@ import { settlementAccountOf } from '../payees.ts';
 import type { Payment } from '../payments.ts';
 import { M } from '../messages.ts';
 
-export interface PageBody {
-  title: string;
-  body: Html;
-  refreshSeconds?: number;
-}
+export type { PageBody } from '../../shared/respond.ts';
+import type { PageBody } from '../../shared/respond.ts';
 
 export const payeeName = (locale: Locale, payment: Payment) => findAgency(payment.agency)?.name[locale] ?? payment.agency;
 

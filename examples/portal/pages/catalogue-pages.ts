@@ -5,11 +5,8 @@ import { AGENCIES, CURRENCY, servicesOf, type Service } from '../catalogue/index
 import type { Agency } from '../../shared/agencies.ts';
 import { M } from '../messages.ts';
 
-export interface PageBody {
-  title: string;
-  body: Html;
-  refreshSeconds?: number;
-}
+export type { PageBody } from '../../shared/respond.ts';
+import type { PageBody } from '../../shared/respond.ts';
 
 export function homePage(locale: Locale): PageBody {
   return {
