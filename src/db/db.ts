@@ -5,6 +5,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { PGlite } from '@electric-sql/pglite';
+import { createStatementRunner } from './pglite-statements.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -183,6 +184,7 @@ function createPostgresDb(url: string): Db {
 
 function createPgliteDb(dataDir: string | undefined): Db {
   const lite = new PGlite(dataDir);
+  const statements = createStatementRunner(lite);
   return {
     backend: 'pglite',
     // In process: no connection to lose, so no reset.
@@ -193,15 +195,18 @@ function createPgliteDb(dataDir: string | undefined): Db {
         await stop();
       };
     },
+    // The locks PGlite's own `query` takes: a query waits for an open transaction.
     async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
-      const result = await lite.query<T>(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+      await lite.waitReady;
+      const result = await lite._runExclusiveTransaction(() => lite._runExclusiveQuery(() => statements.run<T>(sql, params)));
+      await lite.syncToFs();
+      return result;
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>) {
       return lite.transaction(async (inner) => fn({
         async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
-          const result = await inner.query<R>(sql, params as unknown[]);
-          return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+          if (inner.closed) throw new Error('Transaction is closed');
+          return lite._runExclusiveQuery(() => statements.run<R>(sql, params));
         },
         async exec(sql: string) {
           await inner.exec(sql);
