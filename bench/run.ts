@@ -13,7 +13,7 @@ import { checkEndpoint, hammer, type Endpoint, type Throughput } from './lib/loa
 import { timeSignIns, type SignInSubject } from './lib/sign-in-flow.ts';
 import { othersShare, sampleMachine, type MachineSample } from './lib/machine.ts';
 import { signInTable, throughputTable, type SignInRow, type ThroughputRow } from './lib/report.ts';
-import { wholeNumber } from './lib/settings.ts';
+import { argon2Setting, wholeNumber } from './lib/settings.ts';
 import { runBenchmark } from './lib/run-main.ts';
 
 interface Settings {
@@ -198,10 +198,12 @@ async function measureSignIns(hawiya: RunningServer, concurrency: number, settin
 }
 
 function describeMachine(hawiya: RunningServer, settings: Settings): string[] {
+  const argon2 = argon2Setting();
   return [
     `date: ${new Date().toISOString()}`,
     `machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, ${process.platform}`,
     `Hawiya storage: ${hawiya.backend}; bare: oidc-provider's in-memory adapter`,
+    `argon2id: m=${argon2.memoryCost} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}`,
     `load: autocannon, ${settings.connections} connections, ${settings.seconds} s per side in ${settings.rounds} alternating rounds after ${settings.warmupSeconds} s warm-up; each server in its own process, measured one at a time`,
   ];
 }

@@ -3,12 +3,14 @@
 // the configured parameters, measured in the same run. Target: password sign-in ≥ 0.85 of
 // that bound.
 //
-//   npm exec -- node bench/sign-in-methods.ts     (SIGNIN_BENCH_COUNT, default 40 per method)
+//   npm exec -- node bench/sign-in-methods.ts     (SIGNIN_BENCH_COUNT, default 40 per method;
+//                                                 BENCH_ARGON2, as for npm run bench)
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { generate } from 'otplib';
 import { createDb } from '../src/db/db.ts';
+import { argon2Setting } from './lib/settings.ts';
 import { loadConfig } from '../src/config.ts';
 import { createApp } from '../src/app.ts';
 import { createPasswordHasher } from '../src/authn/passwords.ts';
@@ -33,7 +35,7 @@ async function start() {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://localhost:${(server.address() as AddressInfo).port}`;
-  const config = loadConfig({ NODE_ENV: 'test' }, { overrides: { issuer: url, logLevel: 'silent' } });
+  const config = loadConfig({ NODE_ENV: 'test' }, { overrides: { issuer: url, logLevel: 'silent', argon2: { ...argon2Setting() } } });
   const db = createDb(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : { dataDir: 'memory' });
   const hawiya = await createApp({ config, db, kek: randomBytes(32), clock });
   server.on('request', hawiya.app.callback());

@@ -2,6 +2,7 @@
 import { createServer } from 'node:net';
 import { loadConfig, type Config } from '../../src/config.ts';
 import type { ClientMetadata } from '../../src/oidc/clients.ts';
+import { argon2Setting } from './settings.ts';
 import { luhnCheckDigit, type RegistryRecord } from '../../src/register/person.ts';
 
 // Never fetched: the flow stops at the redirect to it and reads the code.
@@ -51,6 +52,7 @@ export function benchConfig(port: number, databaseUrl: string | undefined): Conf
       logLevel: 'silent',
       // The benchmark stops its servers at once; no load balancer needs time to notice.
       shutdownDelaySeconds: 0,
+      argon2: { ...argon2Setting() },
       ...(databaseUrl ? { databaseUrl } : {}),
     },
   });
