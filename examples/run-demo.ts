@@ -36,7 +36,7 @@ try {
   await ready();
   const stack = await startExamples({ issuer, dataDir, ports });
   process.stdout.write(`\nExample relying parties (sign in with a demo person above: youssef or karim reach substantial, which requests and payments need;
-karim is finance staff of the Interior and the Police, for the back office):
+karim is finance staff of the Interior and the Police, for the back office; leila's passkey, for a browser's virtual authenticator, reaches high):
   citizen portal:   ${stack.urls.portal}/
   payment gateway:  ${stack.urls.payments}/   (finance back office: ${stack.urls.payments}/back-office)
   mobile app:       ${stack.urls.mobile}/

@@ -331,13 +331,14 @@ async function start(config: Config, options: { demo: boolean }): Promise<void> 
     process.stdout.write(`\nHawiya demo on ${config.issuer}\n  discovery: ${config.issuer}/.well-known/openid-configuration\n  your account: ${config.issuer}/account\n`);
     for (const account of seed.accounts) {
       const extras = [
-        account.totp_secret ? `authenticator app secret ${account.totp_secret}` : 'password only',
+        account.totp_secret ? `authenticator app secret ${account.totp_secret}`
+          : account.passkey_file ? `passkey for a browser's virtual authenticator in ${account.passkey_file}` : 'password only',
         ...(account.staff ? [`${account.staff.role} at ${account.staff.office}`] : []),
         ...(account.agency_roles ?? []),
       ];
       process.stdout.write(`  sign in as ${account.username} / ${account.password} (${account.name}: ${extras.join('; ')})\n`);
     }
-    process.stdout.write('  a passkey: sign in at /account as karim (password and authenticator code), then add one under "Sign-in and security"\n');
+    process.stdout.write('  your own passkey: sign in at /account as any of them, then add it under "Sign-in and security"\n');
     for (const client of seed.clients) process.stdout.write(`  client ${client.client_id}${client.client_secret ? ` secret ${client.client_secret}` : ''}\n`);
   }
   await startServer({ hawiya, db, log, port: config.port, host: config.host, shutdownDelaySeconds: config.shutdownDelaySeconds });

@@ -121,15 +121,25 @@ export async function registerPasskey(
     backedUp: credentialBackedUp, createdAt: now, lastUsedAt: null,
   };
   await deps.db.transaction(async (tx) => {
-    await tx.query(
-      `INSERT INTO passkeys (id, account_id, credential_id, public_key, counter, transports, backup_eligible, backed_up, aaguid, name, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [passkey.id, input.accountId, credential.id, Buffer.from(credential.publicKey), credential.counter, credential.transports ?? [],
-        passkey.backupEligible, credentialBackedUp, aaguid, input.name, now],
-    );
+    await storePasskey(tx, input.accountId, passkey, { publicKey: credential.publicKey, counter: credential.counter, transports: credential.transports ?? [], aaguid });
     await alsoInTransaction(tx, passkey);
   });
   return passkey;
+}
+
+// A verified passkey's row: its public key as COSE, as the authenticator gave it.
+export async function storePasskey(
+  tx: Queryable,
+  accountId: string,
+  passkey: Passkey,
+  key: { publicKey: Uint8Array; counter: number; transports: readonly string[]; aaguid: string },
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO passkeys (id, account_id, credential_id, public_key, counter, transports, backup_eligible, backed_up, aaguid, name, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [passkey.id, accountId, passkey.credentialId, Buffer.from(key.publicKey), key.counter, key.transports,
+      passkey.backupEligible, passkey.backedUp, key.aaguid, passkey.name, passkey.createdAt],
+  );
 }
 
 // Discoverable credentials: no username needed, so the same options serve autofill.

@@ -17,6 +17,7 @@ import { validateMetadata, withinAgency } from '../oidc/onboarding.ts';
 import type { AgencyRole } from '../oidc/agency-roles.ts';
 import { seedAgencies, DIGITAL_SERVICES, TREASURY } from './agencies.ts';
 import { enterPerson } from '../register/register.ts';
+import { ensureDemoPasskey } from './demo-passkey.ts';
 import type { RegistryRecord } from '../register/person.ts';
 import { officeSchema, type Office } from '../enrolment/offices.ts';
 import type { StaffRole } from '../enrolment/staff.ts';
@@ -24,7 +25,8 @@ import type { StaffRole } from '../enrolment/staff.ts';
 export interface DemoSeed {
   // totp_secret: the authenticator-app secret of a person who has one (base32).
   // agency_roles: the person's roles at agencies, as Hawiya releases them ("finance:police").
-  accounts: Array<{ username: string; password: string; name: string; totp_secret?: string; staff?: { role: StaffRole; office: string }; agency_roles?: string[] }>;
+  // passkey_file: the person's passkey, for a browser's virtual authenticator (demo-passkey.ts).
+  accounts: Array<{ username: string; password: string; name: string; totp_secret?: string; passkey_file?: string; staff?: { role: StaffRole; office: string }; agency_roles?: string[] }>;
   clients: Array<{ client_id: string; client_secret?: string; redirect_uris: string[] }>;
 }
 
@@ -41,6 +43,9 @@ interface DemoPerson {
   totpSecret?: string;
   // Roles at agencies (the gateway's finance back office).
   agencyRoles?: Array<{ agency: string; role: AgencyRole }>;
+  // A passkey on a device of its own (not synced), on an account verified in person at an
+  // office: the high level.
+  passkey?: true;
 }
 
 // Fictional offices, named after the demo's fictional places; no real emblem or office.
@@ -72,8 +77,6 @@ const DEMO_PERSONS: DemoPerson[] = [
     },
   },
   {
-    // A passkey cannot be handed over in a file: Karim signs in with his password and
-    // authenticator app, then adds a passkey at /account (README.md says how).
     alias: 'karim',
     password: 'demo-karim-2026!',
     totpSecret: 'KRUGS4ZANFZSAYJAMRSW233LMV4TEMBS',
@@ -81,6 +84,15 @@ const DEMO_PERSONS: DemoPerson[] = [
     record: {
       civilNumber: '1920607007', birthDate: '1992-06-07', birthplace: 'Wadi Salam', sex: 'M', nationality: 'HWY', status: 'alive', version: 1, locale: 'en',
       names: { ar: { given: 'كريم', father: 'سعيد', grandfather: 'حسن', family: 'المنصوري' }, lat: { given: 'Karim', father: 'Said', grandfather: 'Hassan', family: 'Mansouri' } },
+    },
+  },
+  {
+    alias: 'leila',
+    password: 'demo-leila-2026!',
+    passkey: true,
+    record: {
+      civilNumber: '2990315000', birthDate: '1999-03-15', birthplace: 'Wadi Nour', sex: 'F', nationality: 'HWY', status: 'alive', version: 1, locale: 'ar',
+      names: { ar: { given: 'ليلى', father: 'أحمد', grandfather: 'يوسف', family: 'الزين' }, lat: { given: 'Leila', father: 'Ahmed', grandfather: 'Youssef', family: 'Ezzine' } },
     },
   },
 ];
@@ -170,21 +182,27 @@ async function seedPerson(services: Services, demo: DemoPerson): Promise<DemoSee
     const previousStep = Math.floor(services.clock.now().getTime() / 1000) - 30;
     if (!(await confirmTotpEnrolment(services, person.id, await generate({ secret: demo.totpSecret, epoch: previousStep })))) throw new Error('the demo authenticator app could not be confirmed');
   }
+  if (demo.staff || demo.passkey) await markVerifiedInPerson(services, person.id);
+  const passkeyFile = demo.passkey ? await ensureDemoPasskey(services, { id: person.id, username }, services.config.dataDir) : undefined;
   if (demo.staff) await seedStaff(services, person.id, person.eid, demo.staff);
   // add() changes nothing, and audits nothing, when the role is held already.
   for (const held of demo.agencyRoles ?? []) await services.agencyStaff.add({ eid: person.eid, ...held }, 'cli');
   return {
     username, password: demo.password, name: `${demo.record.names.lat.given} ${demo.record.names.lat.family}`,
-    ...(demo.totpSecret ? { totp_secret: demo.totpSecret } : {}), ...(demo.staff ? { staff: demo.staff } : {}),
+    ...(demo.totpSecret ? { totp_secret: demo.totpSecret } : {}), ...(passkeyFile ? { passkey_file: passkeyFile } : {}), ...(demo.staff ? { staff: demo.staff } : {}),
     ...(demo.agencyRoles ? { agency_roles: demo.agencyRoles.map((held) => `${held.role}:${held.agency}`).sort() } : {}),
   };
 }
 
-// The counter needs the high level: a device-bound passkey on an account verified in
-// person. Demo staff are marked verified (they never met a clerk), so a passkey they add
-// under /account/security is enough. Written only when missing, so a second run audits nothing.
-async function seedStaff(services: Services, personId: string, eid: string, staff: NonNullable<DemoPerson['staff']>): Promise<void> {
+// The high level needs a device-bound passkey on an account verified in person. Demo
+// staff (the counter asks for high) and the passkey holder are marked verified, though
+// they never met a clerk, so a passkey is enough.
+async function markVerifiedInPerson(services: Services, personId: string): Promise<void> {
   await services.db.query('UPDATE accounts SET verified_in_person_at = COALESCE(verified_in_person_at, $2) WHERE id = $1', [personId, services.clock.now()]);
+}
+
+// Written only when missing, so a second run audits nothing.
+async function seedStaff(services: Services, personId: string, eid: string, staff: NonNullable<DemoPerson['staff']>): Promise<void> {
   const current = await services.staff.find(personId);
   if (current?.role !== staff.role || current.officeCode !== staff.office) await services.staff.add({ eid, role: staff.role, officeCode: staff.office }, 'cli');
 }

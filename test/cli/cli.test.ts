@@ -155,7 +155,21 @@ describe(`the hawiya command (${backend})`, function () {
     assert.match(seed.accounts.find((account) => account.username === 'youssef')?.totp_secret ?? '', /^[A-Z2-7]{16,}$/);
     // The embedded civil registry was written, with the demo persons in it.
     const registry = readFileSync(join(env.DATA_DIR!, 'registry.jsonl'), 'utf8').trim().split('\n');
-    assert.equal(registry.length, 1003);
+    assert.equal(registry.length, 1004);
+    // Leila's passkey: its private key in DATA_DIR, its public key registered once, however
+    // often the seed runs.
+    const leila = seed.accounts.find((account) => account.username === 'leila') as { passkey_file?: string } | undefined;
+    assert.equal(leila?.passkey_file, join(env.DATA_DIR!, 'demo', 'passkeys', 'leila.json'));
+    const credential = JSON.parse(readFileSync(leila.passkey_file, 'utf8')) as { credentialId: string; privateKey: string };
+    assert.ok(credential.privateKey.length > 100);
+    const store = testDb ? testDb.reopen() : createDb({ dataDir: env.DATA_DIR! });
+    try {
+      const { rows } = await store.query<{ credential_id: string; backed_up: boolean }>(
+        'SELECT p.credential_id, p.backed_up FROM passkeys p JOIN accounts a ON a.id = p.account_id WHERE a.username = $1', ['leila']);
+      assert.deepEqual(rows, [{ credential_id: Buffer.from(credential.credentialId, 'base64').toString('base64url'), backed_up: false }]);
+    } finally {
+      if (!testDb) await store.close();
+    }
     // The agencies, the gateway's payment API and the clients under their agencies.
     const agencies = JSON.parse((await hawiya(['agencies', 'list'], env)).stdout) as Array<{ code: string }>;
     assert.equal(agencies.length, 15);

@@ -10,7 +10,7 @@
 // Arabic and English go to artifacts/screenshots/. Chromium is required: the suite
 // fails, never skips, when it is missing.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
@@ -19,6 +19,7 @@ import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { assertNoSeriousAxeViolations } from '../support/axe.ts';
 import { freePort, backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { seedDemo, type DemoSeed } from '../../src/demo/seed.ts';
+import type { VirtualCredential } from '../../src/demo/demo-passkey.ts';
 import { translate } from '../../src/web/i18n.ts';
 import { startExamples, type ExampleStack } from '../../examples/stack.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
@@ -228,5 +229,45 @@ describe(`the demo stack in a browser (${backend})`, function () {
     await signInPage().waitFor();
     await page.goto(`${stack.urls.mobile}/`);
     await page.getByRole('button', { name: 'Sign in with Hawiya', exact: true }).waitFor();
+  });
+
+  it('7. signs Leila in at the portal with the passkey the demo seeded for her, at high', async () => {
+    const leila = seed.accounts.find((account) => account.username === 'leila')!;
+    assert.ok(leila.passkey_file?.startsWith(dataDir), 'the passkey is kept in DATA_DIR');
+    const credential = JSON.parse(readFileSync(leila.passkey_file!, 'utf8')) as VirtualCredential;
+    // Another person, on a device of her own: the seeded key goes into its authenticator.
+    const device = await browser.newContext({ locale: 'en-GB', viewport: { width: 1024, height: 768 } });
+    device.setDefaultTimeout(10_000);
+    try {
+      const phone = await device.newPage();
+      const cdp = await device.newCDPSession(phone);
+      await cdp.send('WebAuthn.enable', { enableUI: false });
+      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+        options: {
+          protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
+          automaticPresenceSimulation: true, defaultBackupEligibility: false, defaultBackupState: false,
+        },
+      });
+      await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
+      await phone.goto(`${stack.urls.portal}/requests?lang=en`);
+      // The sign-in page's passkey autofill may sign in before the button can be pressed.
+      const signIn = phone.getByRole('heading', { level: 1, name: t('signin.title'), exact: true });
+      const consent = phone.getByRole('button', { name: t('consent.allow'), exact: true });
+      const requests = phone.getByRole('heading', { level: 1, name: 'My requests', exact: true });
+      await signIn.or(consent).or(requests).first().waitFor();
+      if (await signIn.isVisible()) {
+        await consent.or(requests).first().waitFor({ timeout: 2000 }).catch(() => phone.getByRole('button', { name: t('passkey.signIn'), exact: true }).click());
+      }
+      await consent.or(requests).first().waitFor();
+      if (await consent.isVisible()) await consent.click();
+      await requests.waitFor();
+      assert.equal(await phone.locator('[data-person-name]').textContent(), 'Leila Ezzine');
+      assert.equal(await phone.locator('[data-level]').textContent(), 'high (a device passkey, verified in person)');
+      const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+      assert.ok(credentials[0]!.signCount > 0, 'the seeded passkey signed');
+      await phone.screenshot({ path: join(SCREENSHOTS, 'demo-portal-passkey-en.png'), fullPage: true });
+    } finally {
+      await device.close();
+    }
   });
 });
