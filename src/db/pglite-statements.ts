@@ -14,42 +14,49 @@ import type { QueryResult, Row } from './db.ts';
 // Statements kept per database; the least recently used one is closed beyond this.
 const MAX_STATEMENTS = 500;
 
-const encoder = new TextEncoder();
-
-// The frontend messages of the extended query protocol (PostgreSQL docs, §55.7).
+// The frontend messages of the extended query protocol (PostgreSQL docs, §55.7), written
+// into one buffer that grows as needed.
 class MessageWriter {
-  private chunks: Uint8Array[] = [];
+  private buffer = Buffer.allocUnsafe(512);
   private size = 0;
 
-  private push(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
+  private reserve(bytes: number): void {
+    if (this.size + bytes <= this.buffer.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.size + bytes));
+    this.buffer.copy(grown, 0, 0, this.size);
+    this.buffer = grown;
   }
 
   private int16(value: number): void {
-    const chunk = new Uint8Array(2);
-    new DataView(chunk.buffer).setInt16(0, value);
-    this.push(chunk);
+    this.reserve(2);
+    this.size = this.buffer.writeInt16BE(value, this.size);
   }
 
   private int32(value: number): void {
-    const chunk = new Uint8Array(4);
-    new DataView(chunk.buffer).setInt32(0, value);
-    this.push(chunk);
+    this.reserve(4);
+    this.size = this.buffer.writeInt32BE(value, this.size);
+  }
+
+  private text(value: string): void {
+    const length = Buffer.byteLength(value);
+    this.reserve(length);
+    this.size += this.buffer.write(value, this.size, length, 'utf8');
   }
 
   private cstring(value: string): void {
-    this.push(encoder.encode(`${value}\0`));
+    this.text(value);
+    this.reserve(1);
+    this.buffer[this.size++] = 0;
   }
 
   // Each message: a type byte, then its length (itself included), then the body.
   private message(type: string, body: () => void): void {
-    const header = new Uint8Array(5);
-    header[0] = type.charCodeAt(0);
-    this.push(header);
-    const start = this.size;
+    this.reserve(5);
+    this.buffer[this.size] = type.charCodeAt(0);
+    const lengthAt = this.size + 1;
+    this.size += 5;
     body();
-    new DataView(header.buffer).setInt32(1, this.size - start + 4);
+    this.buffer.writeInt32BE(this.size - lengthAt, lengthAt);
   }
 
   parse(name: string, sql: string): this {
@@ -72,9 +79,8 @@ class MessageWriter {
           this.int32(-1);
           continue;
         }
-        const bytes = encoder.encode(value);
-        this.int32(bytes.length);
-        this.push(bytes);
+        this.int32(Buffer.byteLength(value));
+        this.text(value);
       }
       this.int16(0);
     });
@@ -105,13 +111,7 @@ class MessageWriter {
   }
 
   bytes(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let offset = 0;
-    for (const chunk of this.chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
-    }
-    return out;
+    return this.buffer.subarray(0, this.size);
   }
 }
 
