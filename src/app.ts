@@ -48,7 +48,8 @@ import { createCsrf } from './web/csrf.ts';
 import { capBodySize } from './web/body.ts';
 import type { PasskeyDeps } from './authn/passkeys.ts';
 import type { TotpDeps } from './authn/totp.ts';
-import { recordSignIn } from './authn/devices.ts';
+import { purgeSessionDevices, recordSignIn } from './authn/devices.ts';
+import { linkSessionsToDevices } from './web/session-device.ts';
 import { purgeSignInLeftovers } from './authn/sign-in-flow.ts';
 import { enqueueNotice, deliverDueNotices } from './notify/outbox.ts';
 import { createDeliveryAdapters } from './notify/delivery-adapters.ts';
@@ -289,10 +290,11 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   for (const router of accountPages) app.use(underPaths(['/account'], router.routes()));
   for (const router of officePages) app.use(underPaths(['/office'], router.routes()));
   app.use(homePage());
+  app.use(linkSessionsToDevices({ db, clock }));
   app.use(provider.middleware());
 
   const purge = setInterval(() => {
-    Promise.all([purgeExpired(db, clock), throttle.purge(), purgeSignInLeftovers(db, clock), purgeSpentTokens(signing)]).catch(onError);
+    Promise.all([purgeExpired(db, clock).then(() => purgeSessionDevices(db)), throttle.purge(), purgeSignInLeftovers(db, clock), purgeSpentTokens(signing)]).catch(onError);
   }, config.purgeIntervalSeconds * 1000);
   purge.unref();
   const delivery = createDeliveryAdapters(config.notify);

@@ -6,8 +6,19 @@ import type { Clock } from '../clock.ts';
 import { enqueueNotice } from '../notify/outbox.ts';
 import { appendAudit } from '../audit/audit-log.ts';
 
+export function deviceHashOf(deviceId: string): string {
+  return createHash('sha256').update(deviceId).digest('hex');
+}
+
+// The address is kept as its network prefix only: enough to say "near …", not to track.
+export function networkOf(ip: string): string {
+  // An IPv4 client of a dual-stack server shows as ::ffff:a.b.c.d (RFC 4291 §2.5.5.2).
+  const address = ip.startsWith('::ffff:') && ip.includes('.') ? ip.slice(7) : ip;
+  return address.includes(':') ? address.split(':').slice(0, 3).join(':') + '::/48' : address.split('.').slice(0, 3).join('.') + '.0/24';
+}
+
 export async function recordSignIn(deps: { db: Db; clock: Clock }, input: { accountId: string; clientId: string; deviceId: string; userAgent: string; ip: string; requestId: string; amr: readonly string[] }): Promise<{ newDevice: boolean }> {
-  const deviceHash = createHash('sha256').update(input.deviceId).digest('hex');
+  const deviceHash = deviceHashOf(input.deviceId);
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
     // One statement: a device seen before is touched, a new one is added and said to be new.
@@ -18,8 +29,7 @@ export async function recordSignIn(deps: { db: Db; clock: Clock }, input: { acco
       [input.accountId, deviceHash, now, input.userAgent.slice(0, 300)],
     );
     const newDevice = rows[0]?.inserted === true;
-    // The address is kept as its network prefix only: enough to say "near …", not to track.
-    const place = input.ip.includes(':') ? input.ip.split(':').slice(0, 3).join(':') + '::/48' : input.ip.split('.').slice(0, 3).join('.') + '.0/24';
+    const place = networkOf(input.ip);
     await appendAudit(tx, deps.clock, {
       actor: `person:${input.accountId}`, action: 'account.signed_in', subject: input.accountId, requestId: input.requestId,
       details: { clientId: input.clientId, amr: input.amr, network: place, device: input.userAgent.slice(0, 200), newDevice },
@@ -27,4 +37,23 @@ export async function recordSignIn(deps: { db: Db; clock: Clock }, input: { acco
     if (newDevice) await enqueueNotice(tx, deps.clock, { accountId: input.accountId, template: 'new_device', payload: { device: input.userAgent.slice(0, 200), network: place } });
     return { newDevice };
   });
+}
+
+// The provider session a sign-in made or raised, and the device it happened on. A later
+// sign-in in the same session (a step-up) moves nothing but the time.
+export async function linkSessionToDevice(deps: { db: Db; clock: Clock }, input: { sessionUid: string; accountId: string; deviceId: string; userAgent: string; ip: string }): Promise<void> {
+  await deps.db.query(
+    `INSERT INTO session_devices (session_uid, account_id, device_hash, user_agent, network, signed_in_at) VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (session_uid) DO UPDATE SET device_hash = excluded.device_hash, user_agent = excluded.user_agent, network = excluded.network, signed_in_at = excluded.signed_in_at
+     WHERE session_devices.account_id = excluded.account_id`,
+    [input.sessionUid, input.accountId, deviceHashOf(input.deviceId), input.userAgent.slice(0, 300), networkOf(input.ip), deps.clock.now()],
+  );
+}
+
+// Rows whose session is gone (ended elsewhere, or expired and purged).
+export async function purgeSessionDevices(db: Db): Promise<number> {
+  const { rowCount } = await db.query(
+    `DELETE FROM session_devices d WHERE NOT EXISTS (SELECT 1 FROM oidc_model m WHERE m.model = 'Session' AND m.uid = d.session_uid)`,
+  );
+  return rowCount;
 }

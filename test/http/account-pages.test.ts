@@ -326,6 +326,49 @@ describe('account pages', () => {
       assert.ok(actions.includes('session.ended') && actions.includes('session.ended_all'));
     });
 
+    it('names the device of each session, and signs out everything on one device', async () => {
+      const person = await newPerson();
+      const config = await discover(hawiya.url, 'portal', SECRET);
+      const phone = new UserAgent();
+      phone.headers['user-agent'] = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Mobile Safari/537.36';
+      const portal = await signInThrough(config, phone, { scope: 'openid profile offline_access', prompt: 'consent' }, person);
+      const tokens = await oidc.authorizationCodeGrant(config, portal.callback, { pkceCodeVerifier: portal.verifier, expectedState: portal.state });
+      const laptop = new UserAgent();
+      laptop.headers['user-agent'] = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0';
+      const page = await open(laptop, '/account/sessions', person);
+
+      const [sessionsPart, devicesPart] = page.html.split('<h2>');
+      const sessionItems = [...sessionsPart!.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((match) => match[1]!).filter((item) => item.includes('name="session"'));
+      assert.equal(sessionItems.length, 2);
+      const onLaptop = sessionItems.find((item) => item.includes('Firefox on Windows'))!;
+      const onPhone = sessionItems.find((item) => item.includes('Chrome on Android'))!;
+      assert.match(onLaptop, /This device/);
+      assert.doesNotMatch(onPhone, /This device/);
+      assert.match(onPhone, /from network <bdi dir="ltr">127\.0\.0\.0\/24<\/bdi>/);
+      assert.match(onPhone, /Services used: Ministry of Health portal/);
+
+      const deviceItems = [...devicesPart!.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((match) => match[1]!);
+      assert.equal(deviceItems.length, 2);
+      const phoneDevice = deviceItems.find((item) => item.includes('Chrome on Android'))!;
+      assert.match(phoneDevice, /Signed in now/);
+      assert.match(phoneDevice, /Sign out on that device/);
+      const device = /name="device" value="([0-9a-f]{64})"/.exec(phoneDevice)![1]!;
+      // Another account's device, or a made-up one, ends nothing.
+      assert.equal((await submit(laptop, page, '/account/sessions/end-device', { device: 'f'.repeat(64) })).status, 404);
+      assert.equal(await sessionsOf(person.id), 2);
+
+      const ended = await submit(laptop, page, '/account/sessions/end-device', { device });
+      assert.match(ended.html, /You have been signed out on that device/);
+      assert.equal(await sessionsOf(person.id), 1);
+      assert.doesNotMatch(ended.html, /Chrome on Android[\s\S]*Signed in now/);
+      assert.equal((await phone.request(url('/account'))).status, 302, 'the phone is signed out');
+      assert.equal((await laptop.request(url('/account'))).status, 200, 'the laptop is not');
+      await assert.rejects(oidc.refreshTokenGrant(config, tokens.refresh_token!), (err: { error?: string }) => err.error === 'invalid_grant');
+      assert.ok((await auditActions(person.id)).includes('session.ended_on_device'));
+      const left = await db().query<{ user_agent: string }>('SELECT user_agent FROM session_devices WHERE account_id = $1', [person.id]);
+      assert.deepEqual(left.rows.map((row) => row.user_agent), [laptop.headers['user-agent']]);
+    });
+
     it('lists sign-ins in the activity history with time, network and device', async () => {
       const person = await newPerson();
       const agent = new UserAgent();

@@ -23,6 +23,7 @@ const ACTIONS: Record<string, string> = {
   'factor.passkey.removed': 'passkeyRemoved',
   'factor.recovery_codes.issued': 'recoveryCodesIssued',
   'session.ended': 'sessionEnded',
+  'session.ended_on_device': 'sessionsEndedOnDevice',
   'session.ended_all': 'sessionsEndedAll',
   'grant.revoked': 'grantRevoked',
   'claims.national_id.released': 'nationalIdReleased',

@@ -7,7 +7,7 @@ import { describeDevice, formatMoment } from './format.ts';
 import { clientNames } from './client-names.ts';
 import { renderPage, translator } from '../render.ts';
 import { AppError } from '../../errors.ts';
-import { endAllSessions, endSession, listSessions, sessionCookieName } from '../../oidc/sessions.ts';
+import { endAllSessions, endDeviceSessions, endSession, listSessions, sessionCookieName } from '../../oidc/sessions.ts';
 import { levelOfAcr } from '../../authn/assurance.ts';
 import { listKnownDevices } from '../../authn/known-devices.ts';
 
@@ -23,18 +23,37 @@ export function mountSessions(router: Router<AccountState>, deps: AccountDeps): 
     const t = translator(locale);
     const [sessions, devices] = await Promise.all([listSessions(deps.db, deps.clock, me.account.id), listKnownDevices(deps.db, me.account.id)]);
     const names = await clientNames(deps, sessions.flatMap((session) => session.authorizations.map((each) => each.clientId)));
+    const signedInOn = new Map<string, number>();
+    for (const session of sessions) if (session.device) signedInOn.set(session.device.hash, (signedInOn.get(session.device.hash) ?? 0) + 1);
+    const currentDevice = sessions.find((session) => session.uid === me.session.uid)?.device?.hash;
     renderAccountPage(deps, ctx, 'sessions', 'sessions', {
-      notice: noticeOf(ctx, { ended: 'account.sessions.ended' }),
+      notice: noticeOf(ctx, { ended: 'account.sessions.ended', 'device-ended': 'account.sessions.deviceEnded' }),
       sessions: sessions.map((session) => ({
         uid: session.uid,
         current: session.uid === me.session.uid,
+        device: session.device ? { name: describeDevice(t, session.device.userAgent), network: session.device.network } : null,
         signedInAt: formatMoment(locale, new Date(session.loginTs * 1000)),
         signedInAtIso: new Date(session.loginTs * 1000).toISOString(),
         level: levelOfAcr(session.acr) ?? 'low',
         services: session.authorizations.map((each) => names.get(each.clientId)).filter((name) => name !== undefined),
       })),
-      devices: devices.map((device) => ({ name: describeDevice(t, device.userAgent), firstSeen: formatMoment(locale, device.firstSeen), lastSeen: formatMoment(locale, device.lastSeen) })),
+      devices: devices.map((device) => ({
+        hash: device.hash, name: describeDevice(t, device.userAgent), firstSeen: formatMoment(locale, device.firstSeen), lastSeen: formatMoment(locale, device.lastSeen),
+        sessions: signedInOn.get(device.hash) ?? 0, current: device.hash === currentDevice,
+      })),
     });
+  });
+
+  // Every session on one device: a lost phone, a computer left signed in.
+  router.post('/sessions/end-device', async (ctx) => {
+    const form = await postedForm(deps, ctx);
+    const { me } = ctx.state;
+    const hash = form.get('device') ?? '';
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new AppError('not_found');
+    const ended = await endDeviceSessions(deps, { accountId: me.account.id, deviceHash: hash, requestId: ctx.state.requestId });
+    if (ended.length === 0) throw new AppError('not_found');
+    if (ended.some((session) => session.uid === me.session.uid)) return signedOut(deps, ctx);
+    redirectAfterPost(ctx, '/account/sessions', 'device-ended');
   });
 
   router.post('/sessions/end', async (ctx) => {
