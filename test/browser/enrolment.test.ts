@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { launchChromium, startRelyingParty, SCREENSHOTS, type RelyingParty } from '../support/browser.ts';
+import { attachDevice, launchChromium, startRelyingParty, SCREENSHOTS, type RelyingParty } from '../support/browser.ts';
 import { backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { registerClient, discover, authorizationRequest, fictionalRecord, oidc } from '../support/relying-party.ts';
 import { jsonLines } from '../support/registry-records.ts';
@@ -267,14 +267,7 @@ describe(`enrolment in a browser, from registration to a relying party (${backen
             return call;
           };
         });
-        const cdp = await context.newCDPSession(page);
-        await cdp.send('WebAuthn.enable', { enableUI: false });
-        const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-          options: {
-            protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
-            automaticPresenceSimulation: true, defaultBackupEligibility: false, defaultBackupState: false,
-          },
-        });
+        const { cdp, authenticatorId } = await attachDevice(page, { synced: false });
 
         await page.goto(`${hawiya.url}/office`);
         await page.waitForURL(/\/interaction\//);

@@ -18,8 +18,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generate } from 'otplib';
-import { type Browser, type BrowserContext, type CDPSession, type Page } from 'playwright-core';
-import { launchChromium, startRelyingParty, SCREENSHOTS, type RelyingParty } from '../support/browser.ts';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { attachDevice, launchChromium, startRelyingParty, SCREENSHOTS, type Device, type RelyingParty } from '../support/browser.ts';
 import { createTestDb, startHawiya, newKek, createOffsetClock, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { registerClient, createPerson, discover, authorizationRequest, fictionalRecord, oidc, type Authorization } from '../support/relying-party.ts';
 import { translate } from '../../src/web/i18n.ts';
@@ -33,28 +33,6 @@ const PASSWORD = 'a long and good password';
 
 // English texts without placeholders (those with one come wrapped in isolate marks).
 const t = (key: string) => translate('en', key);
-
-
-// The person's device: a virtual CTAP2 platform authenticator with user verification (the
-// screen lock) that always succeeds, attached to one page over the DevTools protocol.
-// `synced` makes it a synced passkey provider (backup eligible and backed up: BE and BS
-// set), else it keeps its passkeys on the device alone (neither set).
-interface Device {
-  cdp: CDPSession;
-  authenticatorId: string;
-}
-
-async function attachDevice(page: Page, flags: { synced: boolean }): Promise<Device> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
-      automaticPresenceSimulation: true, defaultBackupEligibility: flags.synced, defaultBackupState: flags.synced,
-    },
-  });
-  return { cdp, authenticatorId };
-}
 
 async function credentialsOf(device: Device) {
   return (await device.cdp.send('WebAuthn.getCredentials', { authenticatorId: device.authenticatorId })).credentials;

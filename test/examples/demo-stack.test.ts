@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, SCREENSHOTS } from '../support/browser.ts';
+import { attachDevice, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { assertNoSeriousAxeViolations } from '../support/axe.ts';
 import { freePort, backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { seedDemo, type DemoSeed } from '../../src/demo/seed.ts';
@@ -161,11 +161,7 @@ describe(`the demo stack in a browser (${backend})`, function () {
     const key = new SoftAuthenticator();
     const { challengeId, options } = await registrationOptions(deps, { id: rows[0]!.id, username: 'youssef', displayName: 'Youssef' });
     await registerPasskey(deps, { accountId: rows[0]!.id, challengeId, response: key.register(options, hawiya.url), name: 'phone' });
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('WebAuthn.enable', { enableUI: false });
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-    });
+    const { cdp, authenticatorId } = await attachDevice(page, { synced: false });
     await cdp.send('WebAuthn.addCredential', {
       authenticatorId,
       credential: {
@@ -240,14 +236,7 @@ describe(`the demo stack in a browser (${backend})`, function () {
     device.setDefaultTimeout(10_000);
     try {
       const phone = await device.newPage();
-      const cdp = await device.newCDPSession(phone);
-      await cdp.send('WebAuthn.enable', { enableUI: false });
-      const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: {
-          protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
-          automaticPresenceSimulation: true, defaultBackupEligibility: false, defaultBackupState: false,
-        },
-      });
+      const { cdp, authenticatorId } = await attachDevice(phone, { synced: false });
       await cdp.send('WebAuthn.addCredential', { authenticatorId, credential });
       await phone.goto(`${stack.urls.portal}/requests?lang=en`);
       // The sign-in page's passkey autofill may sign in before the button can be pressed.

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // The machine has no network: without these, Chromium keeps trying to reach Google.
@@ -17,6 +17,27 @@ export async function launchChromium(): Promise<Browser> {
     throw new Error(`Chromium not found at ${CHROMIUM}: the browser tests need it. Install it with \`apt-get install -y chromium\`, or set CHROMIUM_PATH.`);
   }
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+// A device with a platform authenticator that verifies its user: Chromium's virtual
+// authenticator (DevTools WebAuthn domain). `synced` makes it a synced passkey provider
+// (backup eligible and backed up: BE and BS set), else it keeps its passkeys on the
+// device alone (neither set).
+export interface Device {
+  cdp: CDPSession;
+  authenticatorId: string;
+}
+
+export async function attachDevice(page: Page, flags: { synced: boolean }): Promise<Device> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2', ctap2Version: 'ctap2_1', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true,
+      automaticPresenceSimulation: true, defaultBackupEligibility: flags.synced, defaultBackupState: flags.synced,
+    },
+  });
+  return { cdp, authenticatorId };
 }
 
 export interface RelyingParty {
