@@ -49,6 +49,7 @@ import { capBodySize } from './web/body.ts';
 import type { PasskeyDeps } from './authn/passkeys.ts';
 import type { TotpDeps } from './authn/totp.ts';
 import { purgeSessionDevices, recordSignIn } from './authn/devices.ts';
+import { vacuumChurningTables } from './db/maintenance.ts';
 import { linkSessionsToDevices } from './web/session-device.ts';
 import { purgeSignInLeftovers } from './authn/sign-in-flow.ts';
 import { enqueueNotice, deliverDueNotices } from './notify/outbox.ts';
@@ -294,7 +295,9 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
   app.use(provider.middleware());
 
   const purge = setInterval(() => {
-    Promise.all([purgeExpired(db, clock).then(() => purgeSessionDevices(db)), throttle.purge(), purgeSignInLeftovers(db, clock), purgeSpentTokens(signing)]).catch(onError);
+    Promise.all([purgeExpired(db, clock).then(() => purgeSessionDevices(db)), throttle.purge(), purgeSignInLeftovers(db, clock), purgeSpentTokens(signing)])
+      .then(() => vacuumChurningTables(db))
+      .catch(onError);
   }, config.purgeIntervalSeconds * 1000);
   purge.unref();
   const delivery = createDeliveryAdapters(config.notify);

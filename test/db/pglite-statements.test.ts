@@ -1,9 +1,11 @@
 // PGlite queries as named prepared statements: the same rows and counts as PGlite's own
-// query, the same errors, and nothing left broken by a failure.
+// query, the same errors, and nothing left broken by a failure. And PGlite's upkeep.
 import assert from 'node:assert/strict';
 import { PGlite } from '@electric-sql/pglite';
 import { createStatementRunner, type StatementRunner } from '../../src/db/pglite-statements.ts';
 import { createDb, isUniqueViolation, type Db } from '../../src/db/db.ts';
+import { migrate } from '../../src/db/migrate.ts';
+import { vacuumChurningTables } from '../../src/db/maintenance.ts';
 
 describe('PGlite prepared statements', () => {
   let lite: PGlite;
@@ -118,5 +120,37 @@ describe('PGlite Db: statements and transactions', () => {
     setTimeout(release, 20);
     await assert.rejects(transaction, /roll back/);
     assert.equal((await outside).rows[0]!.total, 30);
+  });
+});
+
+describe('PGlite upkeep', () => {
+  let db: Db;
+
+  before(async () => {
+    db = createDb({ dataDir: 'memory' });
+    await migrate(db);
+  });
+
+  after(async () => {
+    await db.close();
+  });
+
+  const deadTuples = async () => {
+    await db.query('SELECT pg_stat_force_next_flush()');
+    return (await db.query<{ n: number }>(`SELECT n_dead_tup::int AS n FROM pg_stat_user_tables WHERE relname = 'oidc_model'`)).rows[0]!.n;
+  };
+  const pages = async () => (await db.query<{ n: number }>(`SELECT (pg_relation_size('oidc_model') / current_setting('block_size')::int)::int AS n`)).rows[0]!.n;
+
+  it('vacuums the tables the provider rewrites, which no autovacuum worker would', async () => {
+    for (let i = 0; i < 50; i++) {
+      await db.query(`INSERT INTO oidc_model (model, id, payload) VALUES ('Session', $1, '{}')`, [`s${i}`]);
+      await db.query(`UPDATE oidc_model SET payload = '{"touched":true}' WHERE model = 'Session' AND id = $1`, [`s${i}`]);
+    }
+    await db.query(`DELETE FROM oidc_model WHERE model = 'Session'`);
+    assert.ok(await deadTuples() >= 50, 'deleted and updated rows stay as dead tuples');
+    assert.ok(await pages() > 0);
+    await vacuumChurningTables(db);
+    assert.equal(await deadTuples(), 0);
+    assert.equal(await pages(), 0, 'the emptied pages are given back');
   });
 });
