@@ -39,13 +39,13 @@ export async function recordSignIn(deps: { db: Db; clock: Clock }, input: { acco
   });
 }
 
-// The provider session a sign-in made or raised, and the device it happened on. A later
-// sign-in in the same session (a step-up) moves nothing but the time.
+// The provider session a sign-in made, and the device it happened on. A session lives in
+// one browser's cookie, so its device never changes: a later sign-in in it (a step-up, or
+// the consent round that carries the sign-in over) keeps the first row.
 export async function linkSessionToDevice(deps: { db: Db; clock: Clock }, input: { sessionUid: string; accountId: string; deviceId: string; userAgent: string; ip: string }): Promise<void> {
   await deps.db.query(
     `INSERT INTO session_devices (session_uid, account_id, device_hash, user_agent, network, signed_in_at) VALUES ($1, $2, $3, $4, $5, $6)
-     ON CONFLICT (session_uid) DO UPDATE SET device_hash = excluded.device_hash, user_agent = excluded.user_agent, network = excluded.network, signed_in_at = excluded.signed_in_at
-     WHERE session_devices.account_id = excluded.account_id`,
+     ON CONFLICT (session_uid) DO NOTHING`,
     [input.sessionUid, input.accountId, deviceHashOf(input.deviceId), input.userAgent.slice(0, 300), networkOf(input.ip), deps.clock.now()],
   );
 }
