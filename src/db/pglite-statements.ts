@@ -14,8 +14,8 @@ import type { QueryResult, Row } from './db.ts';
 // Statements kept per database; the least recently used one is closed beyond this.
 const MAX_STATEMENTS = 500;
 
-// The frontend messages of the extended query protocol (PostgreSQL docs, §55.7), written
-// into one buffer that grows as needed.
+// The frontend messages of the extended query protocol (PostgreSQL's protocol docs,
+// "Message Formats"), written into one buffer that grows as needed.
 class MessageWriter {
   private buffer = Buffer.allocUnsafe(512);
   private size = 0;
@@ -200,7 +200,7 @@ export function createStatementRunner(lite: PGlite): StatementRunner {
     const name = statements.get(sql);
     if (name === undefined) return;
     statements.delete(sql);
-    // Closing a statement that does not exist is not an error (§55.2.3).
+    // Closing a statement that does not exist is not an error (protocol docs, "Extended Query").
     await lite.execProtocolStream(new MessageWriter().closeStatement(name).sync().bytes(), { syncToFs: false, throwOnError: false });
   };
 
@@ -228,7 +228,8 @@ export function createStatementRunner(lite: PGlite): StatementRunner {
       return toResult<T>(messages as BackendMessage[], lite.parsers);
     } catch (err) {
       // Whether the Parse got through is unknown: close the statement, to parse it anew.
-      await forget(sql);
+      // The query's own error is the one to report, whatever happens to the close.
+      await forget(sql).catch(() => {});
       throw err;
     }
   };
