@@ -197,8 +197,9 @@ function createPgliteDb(dataDir: string | undefined): Db {
     },
     // The locks PGlite's own `query` takes: a query waits for an open transaction.
     async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
-      await lite.waitReady;
-      const result = await lite._runExclusiveTransaction(() => lite._runExclusiveQuery(() => statements.run<T>(sql, params)));
+      // Refuses a database that is closed or closing, as PGlite's own query does.
+      await lite._checkReady();
+      const result = await lite._runExclusiveTransaction(() => lite._runExclusiveQuery(() => statements.run<T>(sql, params, { inTransaction: false })));
       await lite.syncToFs();
       return result;
     },
@@ -206,10 +207,11 @@ function createPgliteDb(dataDir: string | undefined): Db {
       return lite.transaction(async (inner) => fn({
         async query<R extends Row>(sql: string, params: readonly unknown[] = []) {
           if (inner.closed) throw new Error('Transaction is closed');
-          return lite._runExclusiveQuery(() => statements.run<R>(sql, params));
+          return lite._runExclusiveQuery(() => statements.run<R>(sql, params, { inTransaction: true }));
         },
         async exec(sql: string) {
           await inner.exec(sql);
+          statements.forgetAll();
         },
         async copyRows(table, columns, rows) {
           // PGlite reads COPY data from a blob at the special path /dev/blob.
@@ -219,6 +221,8 @@ function createPgliteDb(dataDir: string | undefined): Db {
     },
     async exec(sql: string) {
       await lite.exec(sql);
+      // A script may change tables that prepared statements read (migrations do).
+      statements.forgetAll();
     },
     async copyRows(table, columns, rows) {
       await lite.query(copySql(table, columns, `'/dev/blob'`), [], { blob: new Blob([toCsv(rows)]) });

@@ -32,6 +32,12 @@ class MessageWriter {
     this.size = this.buffer.writeInt16BE(value, this.size);
   }
 
+  // Counts of parameters go up to 65,535.
+  private uint16(value: number): void {
+    this.reserve(2);
+    this.size = this.buffer.writeUInt16BE(value, this.size);
+  }
+
   private int32(value: number): void {
     this.reserve(4);
     this.size = this.buffer.writeInt32BE(value, this.size);
@@ -73,7 +79,7 @@ class MessageWriter {
       this.cstring('');
       this.cstring(name);
       this.int16(0);
-      this.int16(values.length);
+      this.uint16(values.length);
       for (const value of values) {
         if (value === null) {
           this.int32(-1);
@@ -187,62 +193,65 @@ function isStalePlan(err: unknown): boolean {
 
 export interface StatementRunner {
   // The caller holds PGlite's query lock (and its transaction lock, outside a transaction).
-  run<T extends Row>(sql: string, params: readonly unknown[]): Promise<QueryResult<T>>;
+  // Inside a transaction a failed statement aborts it, so nothing is retried there.
+  run<T extends Row>(sql: string, params: readonly unknown[], options: { inTransaction: boolean }): Promise<QueryResult<T>>;
+  // After a schema change (anything run through exec): every statement is parsed anew.
+  forgetAll(): void;
 }
 
 export function createStatementRunner(lite: PGlite): StatementRunner {
-  // SQL text → statement name, in order of last use.
+  // SQL text → statement name, in order of last use; only statements PGlite has parsed.
   const statements = new Map<string, string>();
+  // Names to close with the next batch: evicted, or dropped after a schema change.
   let pendingCloses: string[] = [];
   let counter = 0;
 
-  const forget = async (sql: string): Promise<void> => {
-    const name = statements.get(sql);
-    if (name === undefined) return;
+  const remember = (sql: string, name: string): void => {
     statements.delete(sql);
-    // Closing a statement that does not exist is not an error (protocol docs, "Extended Query").
-    await lite.execProtocolStream(new MessageWriter().closeStatement(name).sync().bytes(), { syncToFs: false, throwOnError: false });
+    statements.set(sql, name);
+    if (statements.size <= MAX_STATEMENTS) return;
+    const [oldest, oldestName] = statements.entries().next().value!;
+    statements.delete(oldest);
+    pendingCloses.push(oldestName);
   };
 
   const attempt = async <T extends Row>(sql: string, values: ReadonlyArray<string | null>): Promise<QueryResult<T>> => {
+    const known = statements.get(sql);
+    const name = known ?? `hawiya_${++counter}`;
     const writer = new MessageWriter();
-    for (const name of pendingCloses) writer.closeStatement(name);
-    pendingCloses = [];
-    let name = statements.get(sql);
-    if (name === undefined) {
-      name = `hawiya_${++counter}`;
-      writer.parse(name, sql);
-      statements.set(sql, name);
-      if (statements.size > MAX_STATEMENTS) {
-        const [oldest, oldestName] = statements.entries().next().value!;
-        statements.delete(oldest);
-        pendingCloses.push(oldestName);
-      }
-    } else {
-      statements.delete(sql);
-      statements.set(sql, name);
-    }
+    for (const closed of pendingCloses) writer.closeStatement(closed);
+    if (known === undefined) writer.parse(name, sql);
     writer.bind(name, values).describePortal().execute().sync();
-    try {
-      const messages = await lite.execProtocolStream(writer.bytes(), { syncToFs: false });
-      return toResult<T>(messages as BackendMessage[], lite.parsers);
-    } catch (err) {
-      // Whether the Parse got through is unknown: close the statement, to parse it anew.
-      // The query's own error is the one to report, whatever happens to the close.
-      await forget(sql).catch(() => {});
-      throw err;
-    }
+    const batch = writer.bytes();
+    pendingCloses = [];
+    const messages = await lite.execProtocolStream(batch, { syncToFs: false, throwOnError: false }) as BackendMessage[];
+    // A Parse that went through is kept even when the rest failed (bad input, a
+    // constraint): the statement itself is sound.
+    if (known !== undefined || messages.some((message) => message.name === 'parseComplete')) remember(sql, name);
+    const failure = messages.find((message) => message.name === 'error');
+    if (failure) throw failure;
+    return toResult<T>(messages, lite.parsers);
   };
 
   return {
-    async run<T extends Row>(sql: string, params: readonly unknown[]) {
+    async run<T extends Row>(sql: string, params: readonly unknown[], options: { inTransaction: boolean }) {
       const values = params.map(serializeParameter);
       try {
         return await attempt<T>(sql, values);
       } catch (err) {
         if (!isStalePlan(err)) throw err;
+        const name = statements.get(sql);
+        if (name !== undefined) {
+          statements.delete(sql);
+          pendingCloses.push(name);
+        }
+        if (options.inTransaction) throw err;
         return attempt<T>(sql, values);
       }
+    },
+    forgetAll() {
+      pendingCloses.push(...statements.values());
+      statements.clear();
     },
   };
 }

@@ -24,7 +24,7 @@ describe('PGlite prepared statements', () => {
     await lite.close();
   });
 
-  const run = (sql: string, params: unknown[] = []) => lite.runExclusive(() => runner.run(sql, params));
+  const run = (sql: string, params: unknown[] = []) => lite.runExclusive(() => runner.run(sql, params, { inTransaction: false }));
 
   it('stores and reads every kind of value as PGlite itself does', async () => {
     const values = [
@@ -71,6 +71,23 @@ describe('PGlite prepared statements', () => {
     assert.ok(row && 'note' in row);
   });
 
+  it('reports a changed table inside a transaction as it is, and prepares the statement anew after', async () => {
+    const sql = 'SELECT * FROM sample WHERE id = $1';
+    assert.equal((await run(sql, ['d'])).rows.length, 1);
+    await assert.rejects(lite.transaction(async (tx) => {
+      await tx.exec('ALTER TABLE sample ADD COLUMN other text');
+      await lite._runExclusiveQuery(() => runner.run(sql, ['d'], { inTransaction: true }));
+    }), (err: { code?: string }) => err.code === '0A000');
+    assert.equal((await run(sql, ['d'])).rows.length, 1);
+  });
+
+  it('takes up to 65,535 parameters, as PostgreSQL does', async () => {
+    const count = 40_000;
+    const placeholders = Array.from({ length: count }, (_, i) => `$${i + 1}`).join(',');
+    const { rows } = await run(`SELECT array_length(ARRAY[${placeholders}]::int[], 1) AS n`, Array.from({ length: count }, (_, i) => i));
+    assert.equal(rows[0]!.n, count);
+  });
+
   it('keeps working past the number of statements it holds, closing the oldest', async () => {
     for (let i = 0; i < 520; i++) {
       const { rows } = await run(`SELECT $1::int + ${i} AS n`, [1]);
@@ -108,6 +125,14 @@ describe('PGlite Db: statements and transactions', () => {
     assert.deepEqual((await db.query('SELECT id, amount FROM ledger ORDER BY id')).rows, [{ id: 1, amount: 10 }, { id: 2, amount: 20 }]);
   });
 
+  it('parses statements anew after a schema change, inside a transaction too', async () => {
+    const sql = 'SELECT * FROM ledger WHERE id = $1';
+    assert.deepEqual(Object.keys((await db.query(sql, [1])).rows[0]!), ['id', 'amount']);
+    await db.exec('ALTER TABLE ledger ADD COLUMN memo text');
+    const row = await db.transaction(async (tx) => (await tx.query(sql, [1])).rows[0]!);
+    assert.deepEqual(Object.keys(row), ['id', 'amount', 'memo']);
+  });
+
   it('makes a query outside wait for an open transaction, never run inside it', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => { release = resolve; });
@@ -120,6 +145,13 @@ describe('PGlite Db: statements and transactions', () => {
     setTimeout(release, 20);
     await assert.rejects(transaction, /roll back/);
     assert.equal((await outside).rows[0]!.total, 30);
+  });
+
+  it('refuses queries once closed, saying so', async () => {
+    const closing = createDb({ dataDir: 'memory' });
+    await closing.query('SELECT 1');
+    await closing.close();
+    await assert.rejects(closing.query('SELECT 1'), /closed/i);
   });
 });
 
