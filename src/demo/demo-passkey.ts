@@ -45,7 +45,14 @@ function userHandle(accountId: string): string {
   return Buffer.from(accountId.replaceAll('-', ''), 'hex').toString('base64');
 }
 
-// Idempotent: a passkey already registered for the file's key is kept. Otherwise (no
+function writeCredential(file: string, credential: VirtualCredential): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(credential, null, 2)}\n`, { mode: 0o600 });
+}
+
+// Idempotent: a passkey already registered for the file's key is kept, and the file takes
+// the signature counter Hawiya holds, so an authenticator loaded from it again signs with
+// a counter above the last one (a lower one is refused as a cloned key). Otherwise (no
 // file, or a database that never saw it) the demo passkeys of the account are replaced.
 // Not backed up and not backup-eligible: on an account verified in person it reaches high.
 export async function ensureDemoPasskey(services: Services, account: { id: string; username: string }, dataDir: string): Promise<string> {
@@ -54,15 +61,22 @@ export async function ensureDemoPasskey(services: Services, account: { id: strin
   const stored = readCredential(file);
   if (stored && stored.rpId === rpId) {
     const credentialId = Buffer.from(stored.credentialId, 'base64').toString('base64url');
-    const { rows } = await services.db.query('SELECT 1 FROM passkeys WHERE account_id = $1 AND credential_id = $2', [account.id, credentialId]);
-    if (rows.length > 0) return file;
+    const { rows } = await services.db.query<{ counter: string | number }>('SELECT counter FROM passkeys WHERE account_id = $1 AND credential_id = $2', [account.id, credentialId]);
+    if (rows.length > 0) {
+      const counter = Number(rows[0]!.counter);
+      if (counter !== stored.signCount) writeCredential(file, { ...stored, signCount: counter });
+      return file;
+    }
   }
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const rawId = randomBytes(32);
   const now = services.clock.now();
   const passkey: Passkey = { id: randomUUID(), credentialId: rawId.toString('base64url'), name: 'demo device', backupEligible: false, backedUp: false, createdAt: now, lastUsedAt: null };
   await services.db.transaction(async (tx) => {
-    await tx.query(`DELETE FROM passkeys WHERE account_id = $1 AND name = 'demo device'`, [account.id]);
+    const removed = await tx.query<{ id: string }>(`DELETE FROM passkeys WHERE account_id = $1 AND name = 'demo device' RETURNING id`, [account.id]);
+    for (const { id } of removed.rows) {
+      await appendAudit(tx, services.clock, { actor: 'cli', action: 'factor.passkey.removed', subject: account.id, details: { passkeyId: id } });
+    }
     await storePasskey(tx, account.id, passkey, { publicKey: coseP256(publicKey.export({ format: 'jwk' })), counter: 0, transports: ['internal'], aaguid: '00000000-0000-0000-0000-000000000000' });
     await appendAudit(tx, services.clock, {
       actor: 'cli', action: 'factor.passkey.added', subject: account.id,
@@ -74,7 +88,6 @@ export async function ensureDemoPasskey(services: Services, account: { id: strin
     privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
     userHandle: userHandle(account.id), signCount: 0, backupEligibility: false, backupState: false,
   };
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, `${JSON.stringify(credential, null, 2)}\n`, { mode: 0o600 });
+  writeCredential(file, credential);
   return file;
 }

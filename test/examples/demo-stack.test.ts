@@ -18,7 +18,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { attachDevice, launchChromium, SCREENSHOTS } from '../support/browser.ts';
 import { assertNoSeriousAxeViolations } from '../support/axe.ts';
 import { freePort, backend, createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
-import { seedDemo, type DemoSeed } from '../../src/demo/seed.ts';
+import { seedDemo, type DemoPorts, type DemoSeed } from '../../src/demo/seed.ts';
 import type { VirtualCredential } from '../../src/demo/demo-passkey.ts';
 import { translate } from '../../src/web/i18n.ts';
 import { startExamples, type ExampleStack } from '../../examples/stack.ts';
@@ -38,6 +38,7 @@ describe(`the demo stack in a browser (${backend})`, function () {
   let seed: DemoSeed;
   let dataDir: string;
   let reference = '';
+  let ports: DemoPorts;
 
   const youssef = () => seed.accounts.find((account) => account.username === 'youssef')!;
   const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `demo-${name}.png`), fullPage: true });
@@ -56,7 +57,7 @@ describe(`the demo stack in a browser (${backend})`, function () {
     dataDir = mkdtempSync(join(tmpdir(), 'hawiya-demo-'));
     // Back-channel logout is delivered by a queue worker; each second here, not every five.
     hawiya = await startHawiya({ db: testDb.db, kek: newKek(), config: { dataDir, backchannelLogout: { intervalSeconds: 1 } } });
-    const ports = { portal: await freePort(), payments: await freePort(), mobile: await freePort() };
+    ports = { portal: await freePort(), payments: await freePort(), mobile: await freePort() };
     seed = await seedDemo(hawiya.hawiya.services, ports);
     stack = await startExamples({ issuer: hawiya.url, dataDir, ports, keepState: false, processorDelayMs: 200 });
     context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1024, height: 768 } });
@@ -227,11 +228,10 @@ describe(`the demo stack in a browser (${backend})`, function () {
     await page.getByRole('button', { name: 'Sign in with Hawiya', exact: true }).waitFor();
   });
 
-  it('7. signs Leila in at the portal with the passkey the demo seeded for her, at high', async () => {
-    const leila = seed.accounts.find((account) => account.username === 'leila')!;
-    assert.ok(leila.passkey_file?.startsWith(dataDir), 'the passkey is kept in DATA_DIR');
-    const credential = JSON.parse(readFileSync(leila.passkey_file!, 'utf8')) as VirtualCredential;
-    // Another person, on a device of her own: the seeded key goes into its authenticator.
+  // Leila on a device of her own: a new browser profile whose authenticator holds the
+  // seeded key, straight from the file. Returns the signature counter it reached.
+  async function signInAsLeila(file: string, screenshot?: string): Promise<number> {
+    const credential = JSON.parse(readFileSync(file, 'utf8')) as VirtualCredential;
     const device = await browser.newContext({ locale: 'en-GB', viewport: { width: 1024, height: 768 } });
     device.setDefaultTimeout(10_000);
     try {
@@ -252,11 +252,23 @@ describe(`the demo stack in a browser (${backend})`, function () {
       await requests.waitFor();
       assert.equal(await phone.locator('[data-person-name]').textContent(), 'Leila Ezzine');
       assert.equal(await phone.locator('[data-level]').textContent(), 'high (a device passkey, verified in person)');
+      if (screenshot) await phone.screenshot({ path: join(SCREENSHOTS, screenshot), fullPage: true });
       const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
-      assert.ok(credentials[0]!.signCount > 0, 'the seeded passkey signed');
-      await phone.screenshot({ path: join(SCREENSHOTS, 'demo-portal-passkey-en.png'), fullPage: true });
+      return credentials[0]!.signCount;
     } finally {
       await device.close();
     }
+  }
+
+  it('7. signs Leila in at the portal with the passkey the demo seeded for her, at high, again after another seed', async () => {
+    const leila = seed.accounts.find((account) => account.username === 'leila')!;
+    assert.ok(leila.passkey_file?.startsWith(dataDir), 'the passkey is kept in DATA_DIR');
+    const first = await signInAsLeila(leila.passkey_file!, 'demo-portal-passkey-en.png');
+    assert.ok(first > 0, 'the seeded passkey signed');
+    // Seeding again keeps the passkey and hands the file Hawiya's counter, so the key
+    // loaded afresh is not taken for a clone.
+    await seedDemo(hawiya.hawiya.services, ports);
+    assert.equal((JSON.parse(readFileSync(leila.passkey_file!, 'utf8')) as VirtualCredential).signCount, first);
+    assert.ok(await signInAsLeila(leila.passkey_file!) > first);
   });
 });
