@@ -25,8 +25,8 @@ import { createAdminRouter } from './web/admin/router.ts';
 import { createOpenApiRouter } from './web/openapi/router.ts';
 import { createRegistryRouter } from './web/registry-router.ts';
 import { createPersonQueries, type PersonQueries } from './register/persons.ts';
-import { createAccountDirectory, type AccountDirectory } from './authn/accounts.ts';
-import { createPasswordHasher, createDummyHash, type PasswordHasher } from './authn/passwords.ts';
+import { createAccountDirectory, passwordParametersInUse, type AccountDirectory } from './authn/accounts.ts';
+import { createPasswordHasher, createDummyHashes, type PasswordHasher } from './authn/passwords.ts';
 import { createThrottle, type Throttle } from './authn/throttle.ts';
 import { createLogger } from './log.ts';
 import type { AppContext, AppState } from './web/context.ts';
@@ -219,7 +219,7 @@ export async function createApp(options: { config: Config; db: Db; kek: Buffer; 
     activationLimits: config.throttle,
     signingApproval: createSigningApproval(signing),
     signIn: {
-      accounts, hasher, throttle, limits: config.throttle, dummyHash: await createDummyHash(hasher),
+      accounts, hasher, throttle, limits: config.throttle, dummyHashes: await createDummyHashes(hasher, await passwordParametersInUse(db)),
       onLocked: (accountId) => db.transaction((tx) => enqueueNotice(tx, clock, { accountId, template: 'account_locked' })).then(() => {}),
     },
     async onSignedIn(ctx, { accountId, clientId, amr }) {

@@ -92,3 +92,14 @@ export async function setAccountPassword(
   );
   await appendAudit(tx, deps.clock, { actor: input.actor, action: 'account.password_set', subject: input.personId });
 }
+
+// The argon2 parameter sets the stored password hashes were made with ("m=…,p=…,t=…",
+// as passwords.ts parametersOf reads them). Read once at start: a set only appears when
+// the configuration changes, which restarts the node.
+export async function passwordParametersInUse(db: Db): Promise<string[]> {
+  const { rows } = await db.query<{ parameters: string }>(
+    `SELECT DISTINCT substring(password_hash from '^\\$argon2id\\$v=[0-9]+\\$((?:[mtp]=[0-9]+,?){3})\\$') AS parameters
+       FROM accounts WHERE password_hash IS NOT NULL`,
+  );
+  return rows.map((row) => row.parameters).filter((parameters) => typeof parameters === 'string');
+}

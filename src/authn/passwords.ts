@@ -29,7 +29,36 @@ export function createPasswordHasher(params: Argon2Params): PasswordHasher {
   };
 }
 
-// Computed once so that an unknown username costs as much as a known one.
-export async function createDummyHash(hasher: PasswordHasher): Promise<string> {
-  return hasher.hash('hawiya-timing-equaliser');
+// The parameters an encoded argon2id hash was made with, as its PHC string writes them
+// ("m=65536,p=4,t=3"), or null.
+export function parametersOf(encoded: string): string | null {
+  return /^\$argon2id\$v=\d+\$((?:[mtp]=\d+,?){3})\$/.exec(encoded)?.[1] ?? null;
+}
+
+function parseParameters(key: string): Argon2Params | null {
+  const values = Object.fromEntries(key.split(',').map((part) => part.split('=') as [string, string]));
+  const [memoryCost, timeCost, parallelism] = [values.m, values.t, values.p].map(Number);
+  if (![memoryCost, timeCost, parallelism].every((value) => Number.isInteger(value) && value! > 0)) return null;
+  return { memoryCost: memoryCost!, timeCost: timeCost!, parallelism: parallelism! };
+}
+
+// One hash of a throwaway password for each set of argon2 parameters in use: the
+// configured one, and each one stored hashes still have (they are upgraded only at the
+// next sign-in, so after a change of parameters two or more sets live side by side).
+// A refused sign-in checks one hash of every set (sign-in.ts), so an unknown username,
+// and an account whose hash is older or newer, all cost the same.
+export interface DummyHashes {
+  // Each set's hash, the configured set's first.
+  all(): readonly string[];
+}
+
+export async function createDummyHashes(hasher: PasswordHasher, storedParameters: readonly string[]): Promise<DummyHashes> {
+  const current = await hasher.hash('hawiya-timing-equaliser');
+  const currentKey = parametersOf(current);
+  const hashes = [current];
+  for (const key of new Set(storedParameters)) {
+    const parameters = key === currentKey ? null : parseParameters(key);
+    if (parameters) hashes.push(await argon2.hash('hawiya-timing-equaliser', { type: argon2.argon2id as 2, ...parameters }));
+  }
+  return { all: () => hashes };
 }

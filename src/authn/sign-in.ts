@@ -3,7 +3,7 @@
 import { AppError } from '../errors.ts';
 import type { AccountDirectory, Account } from './accounts.ts';
 import { normaliseUsername } from './accounts.ts';
-import type { PasswordHasher } from './passwords.ts';
+import { parametersOf, type DummyHashes, type PasswordHasher } from './passwords.ts';
 import type { Throttle, ThrottleLimits } from './throttle.ts';
 
 export interface SignInDeps {
@@ -11,7 +11,7 @@ export interface SignInDeps {
   hasher: PasswordHasher;
   throttle: Throttle;
   limits: { account: ThrottleLimits; ip: ThrottleLimits };
-  dummyHash: string;
+  dummyHashes: DummyHashes;
   // Tells the holder their account was locked (through the outbox).
   onLocked(accountId: string): Promise<void>;
 }
@@ -21,8 +21,11 @@ export async function signInWithPassword(deps: SignInDeps, input: { username: st
   const ipKey = `signin:ip:${input.ip}`;
   const { locked, counted } = await deps.throttle.status([accountKey, ipKey]);
   const account = await deps.accounts.findByUsername(input.username);
-  const matches = await deps.hasher.verify(account?.passwordHash ?? deps.dummyHash, input.password);
-  if (!account || account.passwordHash === null || !matches) {
+  const [currentDummy] = deps.dummyHashes.all();
+  const checked = account?.passwordHash ?? currentDummy!;
+  const matches = await deps.hasher.verify(checked, input.password) && checked === account?.passwordHash;
+  if (!matches || !account) {
+    await equaliseRefusal(deps, checked, input.password);
     const { failures } = await deps.throttle.recordFailure(accountKey, deps.limits.account);
     await deps.throttle.recordFailure(ipKey, deps.limits.ip);
     // Once, when the lock starts; the person may not be the one typing.
@@ -32,11 +35,23 @@ export async function signInWithPassword(deps: SignInDeps, input: { username: st
   // A right password during a lock, or for a closed account, is refused the same way,
   // and not counted. An account still waiting for its second factor is returned: the
   // caller continues its first sign-in at the enrolment step (account.state says so).
-  if (locked.length > 0 || !(account.active || account.awaitingSecondFactor)) throw new AppError('signin_failed');
+  if (locked.length > 0 || !(account.active || account.awaitingSecondFactor)) {
+    await equaliseRefusal(deps, checked, input.password);
+    throw new AppError('signin_failed');
+  }
   // Only an account with failures counted has anything to reset (most sign-ins have none).
   if (counted.includes(accountKey)) await deps.throttle.reset(accountKey);
-  if (deps.hasher.needsRehash(account.passwordHash)) {
+  if (deps.hasher.needsRehash(checked)) {
     await deps.accounts.replacePasswordHash(account.id, await deps.hasher.hash(input.password));
   }
   return account;
+}
+
+// A refusal has checked one hash; it checks one of every other set of parameters in use
+// too, so that it costs the same whatever hash, if any, the username has.
+async function equaliseRefusal(deps: SignInDeps, checked: string, password: string): Promise<void> {
+  const done = parametersOf(checked);
+  for (const dummy of deps.dummyHashes.all()) {
+    if (parametersOf(dummy) !== done) await deps.hasher.verify(dummy, password);
+  }
 }

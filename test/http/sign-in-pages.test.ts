@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { createTestDb, startHawiya, newKek, type RunningHawiya, type TestDb } from '../support/harness.ts';
 import { registerClient, createPerson, discover, authorizationRequest, PERSON, REDIRECT_URI } from '../support/relying-party.ts';
 import { UserAgent, hiddenInput, formAction, type Page } from '../support/user-agent.ts';
-import { createPasswordHasher } from '../../src/authn/passwords.ts';
+import { createDummyHashes, createPasswordHasher, parametersOf } from '../../src/authn/passwords.ts';
+import { passwordParametersInUse } from '../../src/authn/accounts.ts';
+import { signInWithPassword } from '../../src/authn/sign-in.ts';
 
 const SECRET = 'sign-in-pages-client-secret-0123456789-abcdef';
 
@@ -164,6 +166,43 @@ describe('sign-in pages', () => {
       const accepted = await submit(later.agent, later.action, later.page, person);
       assert.ok(accepted.url.startsWith(REDIRECT_URI) || accepted.html.includes('/confirm'), 'signed in once the lock expired');
     });
+  });
+
+  it('costs one hash of every parameter set in use for any refusal, so old hashes do not tell who exists', async () => {
+    // After a change of parameters, accounts keep hashes of the old set until they sign in.
+    const { services } = hawiya.hawiya;
+    const older = { memoryCost: 8192, timeCost: 1, parallelism: 1 };
+    const oldHash = await createPasswordHasher(older).hash('an old but good password');
+    const person = { username: 'stale.hash', password: 'an old but good password' };
+    const id = await createPerson(hawiya, person);
+    await testDb.db.query('UPDATE accounts SET password_hash = $2 WHERE id = $1', [id, oldHash]);
+    const current = { username: 'fresh.hash', password: 'a new and good password' };
+    await createPerson(hawiya, current);
+    const inUse = await passwordParametersInUse(testDb.db);
+    assert.ok(inUse.includes('m=8192,p=1,t=1') && inUse.includes(parametersOf(await services.hasher.hash('x'))!));
+
+    // The hasher, counting the parameter sets each attempt checks.
+    let checked: string[] = [];
+    const counting = { ...services.hasher, verify: (hash: string, password: string) => {
+      checked.push(parametersOf(hash)!);
+      return services.hasher.verify(hash, password);
+    } };
+    const deps = {
+      accounts: services.accounts, hasher: counting, throttle: services.throttle, limits: services.config.throttle,
+      dummyHashes: await createDummyHashes(services.hasher, inUse), onLocked: async () => {},
+    };
+    const attempt = async (username: string, password: string) => {
+      checked = [];
+      const outcome = await signInWithPassword(deps, { username, password, ip: '192.0.2.9' }).then(() => 'signed in', () => 'refused');
+      return { outcome, checked: [...checked].sort() };
+    };
+    const everySet = [...new Set(deps.dummyHashes.all().map((hash) => parametersOf(hash)!))].sort();
+    assert.equal(everySet.length, 2);
+    assert.deepEqual(await attempt('nobody.here', 'a guess'), { outcome: 'refused', checked: everySet });
+    assert.deepEqual(await attempt(person.username, 'a wrong guess'), { outcome: 'refused', checked: everySet });
+    assert.deepEqual(await attempt(current.username, 'a wrong guess'), { outcome: 'refused', checked: everySet });
+    // Signed in, nothing needs hiding: one check (and the old hash is upgraded).
+    assert.deepEqual(await attempt(person.username, person.password), { outcome: 'signed in', checked: ['m=8192,p=1,t=1'] });
   });
 
   it('rehashes a password stored with weaker argon2 parameters on sign-in', async () => {
