@@ -338,7 +338,7 @@ async function start(config: Config, options: { demo: boolean }): Promise<void> 
       ];
       process.stdout.write(`  sign in as ${account.username} / ${account.password} (${account.name}: ${extras.join('; ')})\n`);
     }
-    process.stdout.write('  your own passkey: sign in at /account as any of them, then add it under "Sign-in and security"\n');
+    process.stdout.write('  your own passkey: sign in at /account as one of them, then add it under "Sign-in and security"\n');
     for (const client of seed.clients) process.stdout.write(`  client ${client.client_id}${client.client_secret ? ` secret ${client.client_secret}` : ''}\n`);
   }
   await startServer({ hawiya, db, log, port: config.port, host: config.host, shutdownDelaySeconds: config.shutdownDelaySeconds });

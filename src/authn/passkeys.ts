@@ -80,6 +80,11 @@ async function takeChallenge(deps: PasskeyDeps, id: string, purpose: 'register' 
   return { challenge: rows[0].challenge, accountId: rows[0].account_id };
 }
 
+// The WebAuthn user handle: the account id's 16 bytes.
+export function webauthnUserId(accountId: string): Buffer<ArrayBuffer> {
+  return Buffer.from(accountId.replaceAll('-', ''), 'hex');
+}
+
 export async function registrationOptions(deps: PasskeyDeps, account: { id: string; username: string; displayName: string }): Promise<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }> {
   const existing = await deps.db.query<{ credential_id: string; transports: string[] }>('SELECT credential_id, transports FROM passkeys WHERE account_id = $1', [account.id]);
   const options = await generateRegistrationOptions({
@@ -87,7 +92,7 @@ export async function registrationOptions(deps: PasskeyDeps, account: { id: stri
     rpID: deps.rpId,
     userName: account.username,
     userDisplayName: account.displayName,
-    userID: Buffer.from(account.id.replaceAll('-', ''), 'hex'),
+    userID: webauthnUserId(account.id),
     attestationType: 'none',
     excludeCredentials: existing.rows.map((row) => ({ id: row.credential_id, transports: row.transports as AuthenticatorTransportFuture[] })),
     authenticatorSelection: { residentKey: 'required', userVerification: 'required' },

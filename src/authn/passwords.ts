@@ -48,17 +48,26 @@ function parseParameters(key: string): Argon2Params | null {
 // A refused sign-in checks one hash of every set (sign-in.ts), so an unknown username,
 // and an account whose hash is older or newer, all cost the same.
 export interface DummyHashes {
-  // Each set's hash, the configured set's first.
-  all(): readonly string[];
+  // The configured set's hash: what an unknown username is checked against.
+  current: string;
+  // The hashes of every set but the one `checked` was made with.
+  othersThan(checked: string): readonly string[];
 }
 
+const THROWAWAY = 'hawiya-timing-equaliser';
+
 export async function createDummyHashes(hasher: PasswordHasher, storedParameters: readonly string[]): Promise<DummyHashes> {
-  const current = await hasher.hash('hawiya-timing-equaliser');
-  const currentKey = parametersOf(current);
-  const hashes = [current];
-  for (const key of new Set(storedParameters)) {
-    const parameters = key === currentKey ? null : parseParameters(key);
-    if (parameters) hashes.push(await argon2.hash('hawiya-timing-equaliser', { type: argon2.argon2id as 2, ...parameters }));
+  const current = await hasher.hash(THROWAWAY);
+  const bySet = new Map([[parametersOf(current), current]]);
+  for (const key of storedParameters) {
+    const parameters = bySet.has(key) ? null : parseParameters(key);
+    if (parameters) bySet.set(key, await createPasswordHasher(parameters).hash(THROWAWAY));
   }
-  return { all: () => hashes };
+  return {
+    current,
+    othersThan: (checked) => {
+      const done = parametersOf(checked);
+      return [...bySet].filter(([key]) => key !== done).map(([, hash]) => hash);
+    },
+  };
 }

@@ -3,7 +3,7 @@
 import { AppError } from '../errors.ts';
 import type { AccountDirectory, Account } from './accounts.ts';
 import { normaliseUsername } from './accounts.ts';
-import { parametersOf, type DummyHashes, type PasswordHasher } from './passwords.ts';
+import type { DummyHashes, PasswordHasher } from './passwords.ts';
 import type { Throttle, ThrottleLimits } from './throttle.ts';
 
 export interface SignInDeps {
@@ -21,8 +21,7 @@ export async function signInWithPassword(deps: SignInDeps, input: { username: st
   const ipKey = `signin:ip:${input.ip}`;
   const { locked, counted } = await deps.throttle.status([accountKey, ipKey]);
   const account = await deps.accounts.findByUsername(input.username);
-  const [currentDummy] = deps.dummyHashes.all();
-  const checked = account?.passwordHash ?? currentDummy!;
+  const checked = account?.passwordHash ?? deps.dummyHashes.current;
   const matches = await deps.hasher.verify(checked, input.password) && checked === account?.passwordHash;
   if (!matches || !account) {
     await equaliseRefusal(deps, checked, input.password);
@@ -48,10 +47,7 @@ export async function signInWithPassword(deps: SignInDeps, input: { username: st
 }
 
 // A refusal has checked one hash; it checks one of every other set of parameters in use
-// too, so that it costs the same whatever hash, if any, the username has.
+// too, so that it costs the same whether the username has an old hash, a new one or none.
 async function equaliseRefusal(deps: SignInDeps, checked: string, password: string): Promise<void> {
-  const done = parametersOf(checked);
-  for (const dummy of deps.dummyHashes.all()) {
-    if (parametersOf(dummy) !== done) await deps.hasher.verify(dummy, password);
-  }
+  for (const dummy of deps.dummyHashes.othersThan(checked)) await deps.hasher.verify(dummy, password);
 }

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { isoCBOR } from '@simplewebauthn/server/helpers';
 import { appendAudit } from '../audit/audit-log.ts';
-import { storePasskey, type Passkey } from '../authn/passkeys.ts';
+import { storePasskey, webauthnUserId, type Passkey } from '../authn/passkeys.ts';
 import type { Services } from '../app.ts';
 
 // What WebAuthn.addCredential takes: binary fields in base64, the key as PKCS#8.
@@ -38,11 +38,6 @@ function coseP256(jwk: { x?: string; y?: string }): Uint8Array {
 function readCredential(file: string): VirtualCredential | null {
   if (!existsSync(file)) return null;
   return JSON.parse(readFileSync(file, 'utf8')) as VirtualCredential;
-}
-
-// The WebAuthn user handle is the account id's 16 bytes (as registrationOptions makes it).
-function userHandle(accountId: string): string {
-  return Buffer.from(accountId.replaceAll('-', ''), 'hex').toString('base64');
 }
 
 function writeCredential(file: string, credential: VirtualCredential): void {
@@ -86,7 +81,7 @@ export async function ensureDemoPasskey(services: Services, account: { id: strin
   const credential: VirtualCredential = {
     credentialId: rawId.toString('base64'), isResidentCredential: true, rpId,
     privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-    userHandle: userHandle(account.id), signCount: 0, backupEligibility: false, backupState: false,
+    userHandle: webauthnUserId(account.id).toString('base64'), signCount: 0, backupEligibility: false, backupState: false,
   };
   writeCredential(file, credential);
   return file;

@@ -23,8 +23,7 @@ export function mountSessions(router: Router<AccountState>, deps: AccountDeps): 
     const t = translator(locale);
     const [sessions, devices] = await Promise.all([listSessions(deps.db, deps.clock, me.account.id), listKnownDevices(deps.db, me.account.id)]);
     const names = await clientNames(deps, sessions.flatMap((session) => session.authorizations.map((each) => each.clientId)));
-    const signedInOn = new Map<string, number>();
-    for (const session of sessions) if (session.device) signedInOn.set(session.device.hash, (signedInOn.get(session.device.hash) ?? 0) + 1);
+    const signedInNow = new Set(sessions.flatMap((session) => (session.device ? [session.device.hash] : [])));
     const currentDevice = sessions.find((session) => session.uid === me.session.uid)?.device?.hash;
     renderAccountPage(deps, ctx, 'sessions', 'sessions', {
       notice: noticeOf(ctx, { ended: 'account.sessions.ended', 'device-ended': 'account.sessions.deviceEnded' }),
@@ -39,7 +38,7 @@ export function mountSessions(router: Router<AccountState>, deps: AccountDeps): 
       })),
       devices: devices.map((device) => ({
         hash: device.hash, name: describeDevice(t, device.userAgent), firstSeen: formatMoment(locale, device.firstSeen), lastSeen: formatMoment(locale, device.lastSeen),
-        sessions: signedInOn.get(device.hash) ?? 0, current: device.hash === currentDevice,
+        signedIn: signedInNow.has(device.hash), current: device.hash === currentDevice,
       })),
     });
   });
